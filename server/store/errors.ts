@@ -1,0 +1,32 @@
+/**
+ * Failures of the embedded store's storage layers. Each message starts with the layer that
+ * detected it ("wal: ", "snapshot: ", "store: ") so an operator reading a log line knows which
+ * file to look at.
+ */
+
+export class WalError extends Error {
+  override readonly name = 'WalError';
+}
+
+export class SnapshotError extends Error {
+  override readonly name = 'SnapshotError';
+}
+
+/** Another process (or another openStore in this one) holds the data directory. */
+export class StoreLockedError extends Error {
+  override readonly name = 'StoreLockedError';
+  constructor(public readonly dir: string, public readonly holderPid: number | undefined) {
+    super(
+      holderPid === process.pid
+        ? `store: ${dir} is already open in this process`
+        : `store: ${dir} is locked by ${holderPid === undefined ? 'another process' : `running process ${holderPid}`} (see ${dir}/LOCK)`,
+    );
+  }
+}
+
+export class StoreClosedError extends Error {
+  override readonly name = 'StoreClosedError';
+  constructor() {
+    super('store: closed');
+  }
+}
