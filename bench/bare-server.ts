@@ -6,6 +6,8 @@
  *
  *   node --import tsx bench/bare-server.ts --cert <crt> --key <key> --ca <ca.crt> [--body-file <json>]
  *
+ * (bench/lib/bare.ts bundles it with esbuild and runs it with plain node, like dist/skiff.js.)
+ *
  * Prints `{"port":N}` on stdout once listening; exits on SIGTERM.
  */
 import https from 'node:https';

@@ -10,6 +10,13 @@ import { createCodecs, createFieldManager } from './apiserver/codecs.js';
 import { CrdController } from './apiserver/crd.js';
 import { OpenAPI } from './apiserver/openapi-provider.js';
 import { NamespaceController } from './controllers/namespace.js';
+import { ControllerManager } from './controllers/manager.js';
+import { LocalClient } from './client/local.js';
+import { InformerFactory } from './client/factory.js';
+import { R, type GVR } from './client/types.js';
+import { Kubelet, type NodeConfig } from './kubelet/kubelet.js';
+import { SimulatedRuntime } from './kubelet/simulated.js';
+import { Scheduler } from './scheduler/scheduler.js';
 import { ensurePki, identityFromPeerCertificate } from './kubeadm/pki.js';
 import { GenericStore } from './registry/generic.js';
 import { crdKindDefs } from './registry/kinds/apiextensions.js';
@@ -26,6 +33,10 @@ export interface ClusterOptions {
   port: number;
   nodes: number;
   runtime: 'auto' | 'docker' | 'simulated';
+  /** per-node overrides (name, labels, capacity, taints), by position */
+  nodeConfigs?: Partial<NodeConfig>[];
+  /** --node-monitor-grace-period in seconds (default 50, as upstream) */
+  nodeMonitorGracePeriodSeconds?: number;
 }
 
 export interface RunningCluster {
@@ -105,10 +116,28 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   const namespaces = new NamespaceController(store, registry, nsDef);
   namespaces.start();
 
+  const client = new LocalClient(registry, store, codecs, 'kube-apiserver');
+  await bootstrapObjects(client);
+  const controllers = new ControllerManager(client, {
+    resources: gcResources(registry),
+    caCert: pki.caCert,
+    nodeLifecycle: { gracePeriodMs: (opts.nodeMonitorGracePeriodSeconds ?? 50) * 1000, monitorPeriodMs: 5000 },
+  });
+  const schedulerInformers = new InformerFactory(client.as('default-scheduler'));
+  const scheduler = new Scheduler(client.as('default-scheduler'), schedulerInformers);
+  const runtime = new SimulatedRuntime();
+  const kubelets = nodeConfigs(opts).map((cfg) => new Kubelet(client.as(`kubelet`), runtime, cfg));
+  await Promise.all(kubelets.map((k) => k.start()));
+  await Promise.all([controllers.start(), schedulerInformers.start()]);
+
   return {
     port,
     host: opts.host,
     async close() {
+      for (const k of kubelets) k.stop();
+      scheduler.stop();
+      schedulerInformers.stop();
+      controllers.stop();
       namespaces.stop();
       crds.stop();
       server.closeAllConnections();
@@ -116,4 +145,79 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
       await kv.close();
     },
   };
+}
+
+/** kubeadm's topology: node 1 is the control plane (tainted unless it is alone), the rest workers. */
+export function nodeConfigs(opts: ClusterOptions): NodeConfig[] {
+  const out: NodeConfig[] = [];
+  for (let i = 0; i < opts.nodes; i++) {
+    const o = opts.nodeConfigs?.[i] ?? {};
+    const controlPlane = i === 0;
+    out.push({
+      name: o.name ?? (controlPlane ? 'skiff-control-plane' : i === 1 ? 'skiff-worker' : `skiff-worker${i}`),
+      index: i,
+      controlPlane,
+      taintControlPlane: opts.nodes > 1,
+      labels: o.labels,
+      capacity: o.capacity,
+      taints: o.taints,
+    });
+  }
+  return out;
+}
+
+/** Every resource the garbage collector follows: one per storage, events left out (they own nothing). */
+function gcResources(registry: Registry): GVR[] {
+  return registry
+    .all()
+    .filter((d) => !d.storage && d.plural !== 'events' && d.plural !== 'componentstatuses' && (d.verbs ?? ['watch']).includes('watch'))
+    .map((d) => ({ group: d.group, version: d.version, resource: d.plural }));
+}
+
+const PRIORITY_CLASSES = [
+  { name: 'system-node-critical', value: 2000001000 },
+  { name: 'system-cluster-critical', value: 2000000000 },
+];
+
+/** What kubeadm installs into a new cluster: priority classes and kube-proxy, a DaemonSet. */
+async function bootstrapObjects(client: LocalClient): Promise<void> {
+  const ensure = async (gvr: GVR, ns: string | undefined, obj: KubeObject) => {
+    try {
+      await client.get(gvr, ns, obj.metadata.name!);
+    } catch (e) {
+      if (!(e instanceof StatusError && e.code === 404)) throw e;
+      await client.create(gvr, ns, obj).catch((err) => {
+        if (!(err instanceof StatusError && err.code === 409)) throw err;
+      });
+    }
+  };
+  for (const pc of PRIORITY_CLASSES) {
+    await ensure({ group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses' }, undefined, {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: pc.name },
+      value: pc.value,
+      description: 'Reserved for pods the node or the cluster cannot run without.',
+    });
+  }
+  await ensure(R.serviceaccounts, 'kube-system', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'kube-proxy' } });
+  await ensure(R.daemonsets, 'kube-system', {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'kube-proxy', labels: { 'k8s-app': 'kube-proxy' } },
+    spec: {
+      selector: { matchLabels: { 'k8s-app': 'kube-proxy' } },
+      template: {
+        metadata: { labels: { 'k8s-app': 'kube-proxy' } },
+        spec: {
+          priorityClassName: 'system-node-critical',
+          serviceAccountName: 'kube-proxy',
+          hostNetwork: true,
+          nodeSelector: { 'kubernetes.io/os': 'linux' },
+          tolerations: [{ operator: 'Exists' }],
+          containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.33.0', command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf'] }],
+        },
+      },
+    },
+  });
 }

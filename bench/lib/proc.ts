@@ -54,3 +54,40 @@ export function selfCpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
+
+/**
+ * Machine-wide CPU time (all cores) from /proc/stat, in milliseconds: busy (user, nice, system,
+ * irq, softirq) and steal (taken by the hypervisor). Differences over a window show how much
+ * else ran besides the client and the server.
+ */
+export function systemCpuMs(): { busy: number; steal: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return { busy: (user + nice + system + irq + softirq) * TICK_MS, steal: (steal || 0) * TICK_MS };
+}
+
+/**
+ * Waits (up to maxMs) until processes other than this one and `pids` use less than `threshold`
+ * of a core, sampled over 300 ms. Returns the last sample, in cores.
+ */
+export async function waitForQuiet(pids: number[], maxMs: number, threshold = 0.15): Promise<number> {
+  const deadline = performance.now() + maxMs;
+  for (;;) {
+    const own = () => selfCpuMs() + pids.reduce((sum, p) => sum + safeCpu(p), 0);
+    const s0 = systemCpuMs();
+    const o0 = own();
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, 300));
+    const s1 = systemCpuMs();
+    const other = Math.max(0, s1.busy - s0.busy + (s1.steal - s0.steal) - (own() - o0)) / (performance.now() - t0);
+    if (other < threshold || performance.now() > deadline) return other;
+  }
+}
+
+function safeCpu(pid: number): number {
+  try {
+    return cpuMsOf(pid);
+  } catch {
+    return 0;
+  }
+}

@@ -12,6 +12,8 @@ export interface RetentionOptions {
 export class CompactionPolicy {
   /** (time, revision) samples, oldest first; a revision is older than t once a sample taken at t is */
   private samples: { at: number; revision: number }[] = [];
+  /** the newest revision known to be older than the retention window */
+  private expired = 0;
   /** how far past maxRevisions history may grow before a count-triggered compaction, so it runs in batches */
   private readonly slack: number;
 
@@ -27,9 +29,8 @@ export class CompactionPolicy {
   /** Samples the revision at `now` and returns the revision history may be compacted to. */
   onTick(now: number, revision: number): number {
     this.samples.push({ at: now, revision });
-    let byTime = 0;
-    while (this.samples.length > 0 && this.samples[0]!.at <= now - this.opts.retentionMs) byTime = this.samples.shift()!.revision;
-    return Math.max(byTime, revision - this.opts.maxRevisions);
+    while (this.samples.length > 0 && this.samples[0]!.at <= now - this.opts.retentionMs) this.expired = this.samples.shift()!.revision;
+    return Math.max(this.expired, revision - this.opts.maxRevisions);
   }
 
   /** After a write: the revision to compact to when history has outgrown maxRevisions, else undefined. */

@@ -30,3 +30,11 @@ export class StoreClosedError extends Error {
     super('store: closed');
   }
 }
+
+/** A read asked for a revision the store has not reached. */
+export class FutureRevisionError extends Error {
+  override readonly name = 'FutureRevisionError';
+  constructor(public readonly requested: number, public readonly current: number) {
+    super(`store: required revision ${requested} is in the future (current revision ${current})`);
+  }
+}

@@ -31,16 +31,6 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-export function fsyncDirSync(dir: string): void {
-  if (process.platform === 'win32') return;
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 export function hex16(n: number): string {
   return n.toString(16).padStart(16, '0');
 }

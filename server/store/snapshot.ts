@@ -55,13 +55,10 @@ export async function removeTemporaries(dir: string): Promise<void> {
   }
 }
 
-/**
- * Writes `content` as the snapshot for its revision. Returns false, leaving nothing behind,
- * when `aborted` turns true between chunks (the store is closing).
- */
-export async function writeSnapshot(dir: string, content: SnapshotContent, fsync: boolean, aborted: () => boolean): Promise<boolean> {
+/** Writes `content` as the snapshot for its revision; a failure leaves nothing behind. */
+export async function writeSnapshot(dir: string, content: SnapshotContent, fsync: boolean): Promise<void> {
   const final = path.join(dir, snapName(content.revision));
-  if (fs.existsSync(final)) return true;
+  if (fs.existsSync(final)) return;
   const tmp = `${final}.tmp`;
   const fh = await fs.promises.open(tmp, 'w');
   let ok = false;
@@ -78,14 +75,8 @@ export async function writeSnapshot(dir: string, content: SnapshotContent, fsync
       chunkBytes = 0;
     };
     await emit(encodeSnapBegin(content.revision, content.compactRevision));
-    for (const kv of content.base) {
-      await emit(encodeKv(kv));
-      if (aborted()) return false;
-    }
-    for (const e of content.events) {
-      await emit(e.type === 'PUT' ? encodePut(e.kv.modRevision, e.kv.key, e.kv.value) : encodeDelete(e.kv.modRevision, e.kv.key));
-      if (aborted()) return false;
-    }
+    for (const kv of content.base) await emit(encodeKv(kv));
+    for (const e of content.events) await emit(e.type === 'PUT' ? encodePut(e.kv.modRevision, e.kv.key, e.kv.value) : encodeDelete(e.kv.modRevision, e.kv.key));
     await emit(encodeSnapEnd(content.base.length + content.events.length));
     if (chunkBytes > 0) await writev(fh.fd, chunk, position);
     if (fsync) await fsyncFd(fh.fd);
@@ -96,7 +87,6 @@ export async function writeSnapshot(dir: string, content: SnapshotContent, fsync
   }
   await fs.promises.rename(tmp, final);
   if (fsync) await fsyncDir(dir);
-  return true;
 }
 
 export async function readSnapshot(dir: string, revision: number): Promise<LoadedSnapshot> {
