@@ -8,10 +8,6 @@ import type { WatchEvent } from './types.js';
 export class EventLog {
   private events: WatchEvent[] = [];
 
-  get length(): number {
-    return this.events.length;
-  }
-
   push(event: WatchEvent): void {
     this.events.push(event);
   }

@@ -43,10 +43,6 @@ export class KeyIndex {
   private live = new SortedKeys();
   private all = new SortedKeys();
 
-  get size(): number {
-    return this.live.size;
-  }
-
   get(key: string): KeyValue | undefined {
     const h = this.histories.get(key);
     const last = h?.[h.length - 1];

@@ -8,7 +8,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StoreLockedError } from './errors.js';
 
-/** Directories this process holds, since a lock file bearing our own pid may be a stale one from a previous process that had the same pid. */
+/**
+ * Directories this process holds. The LOCK file alone cannot tell: one bearing our own pid may be
+ * stale, left by an earlier process that had the same pid (pid 1 in a container, say).
+ */
 const heldHere = new Set<string>();
 
 function running(pid: number): boolean {

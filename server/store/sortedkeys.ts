@@ -76,12 +76,6 @@ export class SortedKeys {
     return true;
   }
 
-  has(key: string): boolean {
-    if (this.blocks.length === 0) return false;
-    const block = this.blocks[this.blockFor(key)]!;
-    return block[lowerBound(block, key)] === key;
-  }
-
   /** Visits keys >= from in ascending order until `visit` returns false. */
   scan(from: string, visit: (key: string) => boolean): void {
     if (this.blocks.length === 0) return;

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { CompactionPolicy } from './compact.js';
 import { FutureRevisionError, SnapshotError, StoreClosedError, WalError } from './errors.js';
 import { EventLog } from './eventlog.js';
+import { fsyncDir } from './fsutil.js';
 import { KeyIndex } from './keyindex.js';
 import { lockDir, type DirLock } from './lock.js';
 import { encodeCompact, encodeDelete, encodePut, RecordType, type StoreRecord } from './record.js';
@@ -79,7 +80,8 @@ export class EmbeddedStore implements Store {
   }
 
   static async open(dir: string, opts: StoreOptions = {}): Promise<EmbeddedStore> {
-    await fs.promises.mkdir(dir, { recursive: true });
+    const created = await fs.promises.mkdir(dir, { recursive: true });
+    if (created !== undefined && opts.fsync !== false) await fsyncDir(path.dirname(created));
     const lock = lockDir(dir);
     try {
       const store = new EmbeddedStore(dir, opts, lock);
@@ -100,7 +102,11 @@ export class EmbeddedStore implements Store {
   }
 
   private async recover(): Promise<void> {
+    const walDir = path.join(this.dir, 'wal');
     await fs.promises.mkdir(this.snapDir, { recursive: true });
+    await fs.promises.mkdir(walDir, { recursive: true });
+    // make the entries of `wal/` and `snap/` themselves survive a crash
+    if (this.opts.fsync) await fsyncDir(this.dir);
     await removeTemporaries(this.snapDir);
     let snap: LoadedSnapshot | undefined;
     for (const snapRev of await listSnapshots(this.snapDir)) {
@@ -113,7 +119,7 @@ export class EmbeddedStore implements Store {
       }
     }
     if (snap) this.loadSnapshot(snap);
-    const { wal, repaired } = await Wal.open(path.join(this.dir, 'wal'), { fsync: this.opts.fsync, segmentBytes: this.opts.segmentBytes }, this.rev, (rec) => this.replay(rec));
+    const { wal, repaired } = await Wal.open(walDir, { fsync: this.opts.fsync, segmentBytes: this.opts.segmentBytes }, this.rev, (rec) => this.replay(rec));
     if (repaired !== undefined) this.opts.onWarning(repaired);
     this.wal = wal;
     this.watchable = new Watchable(this.log, this.rev);

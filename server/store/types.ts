@@ -75,6 +75,10 @@ export interface Store {
    * the precondition result and, when ok, a `durable` promise.
    */
   put(key: string, value: string | ((revision: number) => string), opts?: WriteOptions): WriteResult;
+  /**
+   * Deletes a key; ok:false (no revision consumed) when it does not exist or the precondition
+   * fails. On success `kv` is the deleted value with modRevision = the deletion revision.
+   */
   delete(key: string, opts?: WriteOptions): WriteResult;
   /**
    * Streams every event for keys under `prefix` with revision > `afterRevision`, first the
@@ -82,11 +86,18 @@ export interface Store {
    * Events are delivered in revision order, batched per durable group commit.
    */
   watch(prefix: string, afterRevision: number, onEvents: (events: WatchEvent[]) => void): Watcher;
+  /**
+   * Discards the history before `revision`: reads at and watches from lower revisions then throw
+   * CompactedError. A no-op when already compacted that far; the embedded store also compacts on
+   * its own (bounded history).
+   */
   compact(revision: number): void;
+  /** Waits for pending writes to become durable, ends all watches and releases the data directory. */
   close(): Promise<void>;
 }
 
 export class CompactedError extends Error {
+  override readonly name = 'CompactedError';
   constructor(public readonly requested: number, public readonly compactRevision: number) {
     super(`store: required revision ${requested} has been compacted (compacted at ${compactRevision})`);
   }

@@ -86,11 +86,10 @@ export class Wal {
   ) {}
 
   /**
-   * Opens the log in `dir`, replaying to `apply` every record of the segments that may hold
+   * Opens the log in the existing directory `dir`, replaying to `apply` every record of the segments that may hold
    * revisions above `fromRevision` (the caller skips the ones it already has).
    */
   static async open(dir: string, opts: WalOptions, fromRevision: number, apply: (rec: StoreRecord) => void): Promise<WalRecovery> {
-    await fs.promises.mkdir(dir, { recursive: true });
     const segments: Segment[] = [];
     for (const name of await fs.promises.readdir(dir)) {
       const m = SEGMENT_NAME.exec(name);
@@ -194,7 +193,11 @@ export class Wal {
       this.pendingBytes = 0;
       this.batch = undefined;
       try {
-        if (this.cutRequested || this.size >= this.opts.segmentBytes) await this.roll();
+        if (this.cutRequested || this.size >= this.opts.segmentBytes) {
+          // an empty segment already satisfies a cut: nothing in it predates the request
+          if (this.size > 0) await this.roll();
+          this.cutRequested = false;
+        }
         const written = await writev(this.fd, frames, this.size);
         if (written !== bytes) throw new Error(`short write: ${written} of ${bytes} bytes`);
         this.size += bytes;
@@ -229,7 +232,6 @@ export class Wal {
     this.fd = fd;
     this.size = 0;
     this.segments.push(next);
-    this.cutRequested = false;
     await closeFd(old);
   }
 

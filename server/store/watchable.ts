@@ -58,14 +58,6 @@ export class Watchable {
 
   constructor(private readonly log: EventLog, private durable: number) {}
 
-  get durableRevision(): number {
-    return this.durable;
-  }
-
-  get watcherCount(): number {
-    return this.watchers.size;
-  }
-
   /** Holds an applied event until markDurable covers its revision. */
   enqueue(event: WatchEvent): void {
     this.undelivered.push(event);

@@ -96,6 +96,25 @@ describe('store: revisions and preconditions', () => {
     await s.close();
   });
 
+  it('group-commits: writes queued while a commit is on disk share the next single commit', async () => {
+    const s = await openStore(tempDir(), noSnapshots);
+    const durableOf = (prefix: string) =>
+      Array.from({ length: 16 }, (_, i) => {
+        const r = s.put(`${prefix}${i}`, 'v');
+        assert.ok(r.ok);
+        return r.durable;
+      });
+    const first = durableOf('/g/a/');
+    assert.equal(new Set(first).size, 1);
+    // let the first commit start, then queue 16 more behind it
+    await Promise.resolve();
+    const second = durableOf('/g/b/');
+    assert.equal(new Set(second).size, 1);
+    assert.notEqual(second[0], first[0]);
+    await Promise.all([...first, ...second]);
+    await s.close();
+  });
+
   it('rejects writes after close', async () => {
     const s = await openStore(tempDir(), noSnapshots);
     const r = s.put('/a', 'b');
