@@ -573,8 +573,18 @@ function listDescription(kind) {
   return `A list of ${item} objects, as returned by a list request.`;
 }
 
+/** The Kubernetes version the client-node models were generated from (their header names it). */
+function sourceVersion() {
+  const header = readFileSync(join(MODELS, 'V1Pod.js'), 'utf8');
+  const m = /OpenAPI spec version: (v[0-9.]+)/.exec(header);
+  if (!m) throw new Error('gen-schemas: cannot tell which Kubernetes version client-node was generated from');
+  if (!m[1].startsWith('v1.33.')) throw new Error(`gen-schemas: client-node models are from ${m[1]}, Skiff serves v1.33`);
+  return m[1];
+}
+
 async function main() {
   const check = process.argv.includes('--check');
+  const version = sourceVersion();
   const { reachable, groupOf, gvkOf } = await assignGroups();
   const nameOf = (cls) => definitionName(cls, groupOf);
   const defs = {};
@@ -669,7 +679,7 @@ async function main() {
     return;
   }
   writeFileSync(OUT, out);
-  console.log(`gen-schemas: ${Object.keys(defs).length} definitions, ${out.length} bytes -> ${OUT}`);
+  console.log(`gen-schemas: ${Object.keys(defs).length} definitions from Kubernetes ${version} models, ${out.length} bytes -> ${OUT}`);
 }
 
 await main();

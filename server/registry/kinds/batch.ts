@@ -17,7 +17,8 @@ import {
   validateObjectMetaUpdate,
 } from '../validation.js';
 import { defaultPodTemplateSpec, validatePodTemplateSpec } from './podspec.js';
-import { humanDuration } from './printers.js';
+import { AGE_COLUMN, NAME_COLUMN, age as ageOf, col, containersAndImages as containerCells, humanDuration, translateTimestampSince as since } from './printers.js';
+import { MAX_INT32, decoding, immutable, jsonEqual, nonNegative } from './core-common.js';
 
 type Obj = Record<string, any>;
 
@@ -26,58 +27,8 @@ const arr = <T = Obj>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 
 // ---- helpers shared by the kinds of this set (batch, autoscaling, networking, ...) -------------------
 
-export const MAX_INT32 = 2147483647;
-
-/** A deep equality on JSON values, as apiequality.Semantic.DeepEqual sees decoded objects. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || a === undefined || b === undefined) return false;
-  if (typeof a !== typeof b) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((v, i) => jsonEqual(v, b[i]));
-  }
-  if (typeof a === 'object') {
-    if (Array.isArray(b)) return false;
-    const ka = Object.keys(a as Obj).filter((k) => (a as Obj)[k] !== undefined);
-    const kb = Object.keys(b as Obj).filter((k) => (b as Obj)[k] !== undefined);
-    if (ka.length !== kb.length) return false;
-    return ka.every((k) => jsonEqual((a as Obj)[k], (b as Obj)[k]));
-  }
-  return false;
-}
-
-/** ValidateImmutableField */
-export function immutable(newVal: unknown, oldVal: unknown, path: string): FieldError[] {
-  return jsonEqual(newVal, oldVal) ? [] : [field.invalid(path, newVal ?? null, 'field is immutable')];
-}
-
-/** ValidateNonnegativeField */
-export function nonNegative(v: unknown, path: string): FieldError[] {
-  return typeof v === 'number' && v < 0 ? [field.invalid(path, v, 'must be greater than or equal to 0')] : [];
-}
-
-/** The AGE cell: creation time as a human duration, `<unknown>` without one. */
-export function ageOf(obj: KubeObject, now = Date.now()): string {
-  return since(obj.metadata?.creationTimestamp, now);
-}
-
-/** translateTimestampSince */
-export function since(ts: unknown, now = Date.now()): string {
-  if (typeof ts !== 'string' || !ts) return '<unknown>';
-  const t = Date.parse(ts);
-  if (Number.isNaN(t)) return '<unknown>';
-  return humanDuration(now - t);
-}
-
-export const NAME_COLUMN: ColumnDef = { name: 'Name', type: 'string', format: 'name', description: 'Name of the object, unique within its namespace (or the cluster for cluster-scoped kinds).', priority: 0 };
-export const AGE_COLUMN: ColumnDef = { name: 'Age', type: 'string', description: 'Time since the server recorded the creation of the object.', priority: 0 };
 /** The columns of the server's default table convertor (kinds without a printer). */
 export const CREATED_AT_COLUMN: ColumnDef = { name: 'Created At', type: 'date', description: 'When the object was created, in RFC 3339 form.', priority: 0 };
-
-export function col(name: string, type: ColumnDef['type'], description: string, priority = 0): ColumnDef {
-  return { name, type, description, priority };
-}
 
 /** The default table convertor's CREATED AT cell: RFC 3339 in UTC, seconds precision. */
 export function createdAt(obj: KubeObject): string {
@@ -85,12 +36,6 @@ export function createdAt(obj: KubeObject): string {
   if (typeof ts !== 'string') return '0001-01-01T00:00:00Z';
   const t = Date.parse(ts);
   return Number.isNaN(t) ? ts : new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** layoutContainerCells: container names and images, comma-joined. */
-export function containerCells(podSpec: Obj | undefined): [string, string] {
-  const cs = arr(podSpec?.containers);
-  return [cs.map((c) => c?.name ?? '').join(','), cs.map((c) => c?.image ?? '').join(',')];
 }
 
 const CONTAINERS_COLUMN = col('Containers', 'string', 'Names of the containers of the pod template.', 1);
@@ -122,6 +67,10 @@ function defaultPodFailurePolicy(spec: Obj): void {
 
 /** SetDefaults_Job plus the pod template's defaults. */
 export function defaultJob(obj: KubeObject): void {
+  decoding('Job', 'v1', () => defaultJobSpec(obj));
+}
+
+function defaultJobSpec(obj: KubeObject): void {
   if (!isObj(obj.spec)) obj.spec = {};
   const spec = obj.spec;
   if (spec.completions == null && spec.parallelism == null) {
@@ -545,6 +494,10 @@ export const jobKind: KindDef = {
 
 /** SetDefaults_CronJob plus the pod template inside the job template. */
 export function defaultCronJob(obj: KubeObject): void {
+  decoding('CronJob', 'v1', () => defaultCronJobSpec(obj));
+}
+
+function defaultCronJobSpec(obj: KubeObject): void {
   if (!isObj(obj.spec)) obj.spec = {};
   const spec = obj.spec;
   if (!spec.concurrencyPolicy) spec.concurrencyPolicy = 'Allow';

@@ -11,7 +11,7 @@
  * ./index.ts. Messages follow upstream's wording; see each function for the exact shape.
  */
 import type { FieldError, JSONSchema } from '../types.js';
-import { OBJECT_META, REF_PREFIX, refName, resolve, schemaFor } from './index.js';
+import { OBJECT_META, REF_PREFIX, refName, resolve } from './index.js';
 
 const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
@@ -34,9 +34,65 @@ export function cannotBeHandled(kind: string, version: string, message: string):
   return `${kind} in version "${version}" cannot be handled as a ${kind}: ${message}`;
 }
 
-/** `strict decoding error: unknown field "spec.foo", unknown field "spec.bar"` */
-export function strictDecodingError(unknown: string[]): string {
-  return `strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`;
+/**
+ * `strict decoding error: unknown field "spec.foo", unknown field "spec.bar"`; duplicate keys (see
+ * duplicateFields) follow as `duplicate field "spec.replicas"`.
+ */
+export function strictDecodingError(unknown: string[], duplicates: string[] = []): string {
+  const parts = [...unknown.map((u) => `unknown field "${u}"`), ...duplicates.map((d) => `duplicate field "${d}"`)];
+  return `strict decoding error: ${parts.join(', ')}`;
+}
+
+/**
+ * Keys that occur twice in one JSON object of a request body, as paths in the strict-decoding form
+ * (`spec.replicas`, `spec.template.spec.containers[0].name`). JSON.parse keeps the last value
+ * silently; Go's strict decoder reports each repeat. `text` must be valid JSON.
+ */
+export function duplicateFields(text: string): string[] {
+  const out: string[] = [];
+  type Frame = { obj: boolean; path: string; keys: Set<string>; index: number; key?: string };
+  const stack: Frame[] = [];
+  const childPath = (f: Frame | undefined): string => {
+    if (!f) return '';
+    if (f.obj) return f.path ? `${f.path}.${f.key}` : (f.key ?? '');
+    return `${f.path}[${f.index}]`;
+  };
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < n && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const str = JSON.parse(text.slice(i, j + 1)) as string;
+      i = j + 1;
+      const top = stack[stack.length - 1];
+      if (top?.obj && top.key === undefined) {
+        // a key: the next non-space character is ':'
+        let k = i;
+        while (k < n && /\s/.test(text[k])) k++;
+        if (text[k] === ':') {
+          if (top.keys.has(str)) out.push(top.path ? `${top.path}.${str}` : str);
+          top.keys.add(str);
+          top.key = str;
+          i = k + 1;
+        }
+      }
+      continue;
+    }
+    if (c === '{' || c === '[') {
+      const parent = stack[stack.length - 1];
+      stack.push({ obj: c === '{', path: childPath(parent), keys: new Set(), index: 0 });
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+    } else if (c === ',') {
+      const top = stack[stack.length - 1];
+      if (top?.obj) top.key = undefined;
+      else if (top) top.index++;
+    }
+    i++;
+  }
+  return out;
 }
 
 /** The warnings fieldValidation=Warn sends, one per unknown field. */
@@ -828,6 +884,3 @@ function deepEqual(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b as object);
   return ka.length === kb.length && ka.every((k) => deepEqual((a as any)[k], (b as any)[k]));
 }
-
-/** Re-exported for callers that validate against a definition by name. */
-export { schemaFor };
