@@ -81,7 +81,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   const token = adminToken(join(opts.dataDir, 'pki'));
 
   const crdDef = kindOf(registry, 'apiextensions.k8s.io', 'v1', 'CustomResourceDefinition');
-  const crds = new CrdController({ registry, store, crdDef, kindDefsFor: (crd) => crdKindDefs(crd, codecs.validateCustomResource) });
+  const crds = new CrdController({ registry, store, crdDef, kindDefsFor: (crd) => crdKindDefs(crd, codecs.validateCustomResource, codecs.defaultCustomResource) });
   crds.start();
 
   const nsDef = kindOf(registry, '', 'v1', 'Namespace');
@@ -93,7 +93,10 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     store,
     codecs,
     openapi: new OpenAPI(registry),
-    identityFromCertificate: (cert) => identityFromPeerCertificate(cert),
+    identityFromCertificate: (cert) => {
+      const id = identityFromPeerCertificate(cert);
+      return id && { user: id.user, groups: [...id.groups, 'system:authenticated'] };
+    },
     authenticateToken: (t) => (t === token ? { user: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] } : undefined),
   });
   await new Promise<void>((resolve, reject) => {
@@ -121,7 +124,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   const controllers = new ControllerManager(client, {
     resources: gcResources(registry),
     caCert: pki.caCert,
-    nodeLifecycle: { gracePeriodMs: (opts.nodeMonitorGracePeriodSeconds ?? 50) * 1000, monitorPeriodMs: 5000 },
+    nodeLifecycle: { gracePeriodMs: gracePeriodSeconds(opts) * 1000, monitorPeriodMs: 1000 },
   });
   const schedulerInformers = new InformerFactory(client.as('default-scheduler'));
   const scheduler = new Scheduler(client.as('default-scheduler'), schedulerInformers);
@@ -145,6 +148,12 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
       await kv.close();
     },
   };
+}
+
+/** --node-monitor-grace-period: the option, else SKIFF_NODE_MONITOR_GRACE_PERIOD, else upstream's 50 s. */
+function gracePeriodSeconds(opts: ClusterOptions): number {
+  const env = Number(process.env.SKIFF_NODE_MONITOR_GRACE_PERIOD);
+  return opts.nodeMonitorGracePeriodSeconds ?? (Number.isFinite(env) && env > 0 ? env : 50);
 }
 
 /** kubeadm's topology: node 1 is the control plane (tainted unless it is alone), the rest workers. */

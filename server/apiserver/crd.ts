@@ -8,6 +8,7 @@ import type { GenericStore } from '../registry/generic.js';
 import { now } from '../registry/generic.js';
 import type { Registry } from '../registry/registry.js';
 import type { KindDef, KubeObject } from '../registry/types.js';
+import { customResourceSchemas, registerDefinition, unregisterDefinition } from '../registry/schema/index.js';
 
 export const CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
 
@@ -30,6 +31,7 @@ export class CrdController {
   private stopWatch?: () => void;
   private queue = new Set<string>();
   private running = false;
+  private published = new Map<string, string[]>();
 
   constructor(private deps: CrdDeps) {}
 
@@ -46,10 +48,26 @@ export class CrdController {
     this.stopWatch?.();
   }
 
+  /** Publishes the CRD's schemas (OpenAPI, validation) and serves its kinds. */
   private serve(crd: KubeObject): void {
     const name = crd.metadata.name!;
     if (crd.metadata.deletionTimestamp) return;
+    this.unpublish(name);
+    const published: string[] = [];
+    for (const v of crd.spec?.versions ?? []) {
+      if (!v.served) continue;
+      const s = customResourceSchemas(crd.spec.group, v.name, crd.spec.names.kind, v.schema?.openAPIV3Schema);
+      registerDefinition(s.name, s.schema);
+      registerDefinition(s.listName, s.listSchema);
+      published.push(s.name, s.listName);
+    }
+    this.published.set(name, published);
     this.deps.registry.setCustom(name, this.deps.kindDefsFor(crd));
+  }
+
+  private unpublish(name: string): void {
+    for (const d of this.published.get(name) ?? []) unregisterDefinition(d);
+    this.published.delete(name);
   }
 
   private enqueue(name: string): void {
@@ -80,12 +98,14 @@ export class CrdController {
     const kv = store.getRaw(crdDef, undefined, name);
     if (!kv) {
       registry.setCustom(name, []);
+      this.unpublish(name);
       return;
     }
     const crd = JSON.parse(kv.value) as KubeObject;
     const ctx = { manager: 'kube-apiserver', dryRun: false };
     if (crd.metadata.deletionTimestamp) {
       registry.setCustom(name, []);
+      this.unpublish(name);
       const defs = this.deps.kindDefsFor(crd);
       for (const def of defs.slice(0, 1)) {
         for (const cr of store.all(def)) {

@@ -397,7 +397,7 @@ async function foreground(args: UpArgs, home: string, child: boolean): Promise<n
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
     if (signals === 1) {
-      process.stderr.write(`skiff: ${sig} received, stopping the cluster...\n`);
+      say([`Stopping the Skiff cluster (${sig})...`]);
       stopRequested!();
     } else {
       process.stderr.write(`skiff: ${sig} received again, exiting without a clean shutdown\n`);

@@ -25,7 +25,7 @@ export class WorkQueue {
     this.dirty.add(key);
     if (this.processing.has(key)) return;
     this.queue.push(key);
-    this.pump();
+    this.schedulePump();
   }
 
   addAfter(key: string, delayMs: number): void {
@@ -62,6 +62,18 @@ export class WorkQueue {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.queue = [];
+  }
+
+  private pumpScheduled = false;
+
+  /** Starts work on the next microtask, so adds made in one burst of events collapse first. */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   private pump(): void {

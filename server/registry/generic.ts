@@ -523,10 +523,13 @@ export class GenericStore {
   }
 }
 
+/**
+ * Upstream strategies' DefaultGarbageCollectionPolicy: batch/v1 Jobs and core/v1
+ * ReplicationControllers orphan their pods unless told otherwise (kept for old clients);
+ * everything else deletes dependents in the background.
+ */
 function defaultPropagation(def: KindDef): string {
-  // Upstream's DefaultGarbageCollectionPolicy: Orphan for the old extensions-era controllers'
-  // objects served from their legacy groups; everything Skiff serves defaults to Background.
-  void def;
+  if ((def.group === 'batch' && def.kind === 'Job') || (def.group === '' && def.kind === 'ReplicationController')) return 'Orphan';
   return 'Background';
 }
 

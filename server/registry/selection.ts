@@ -43,7 +43,7 @@ export function compileSelector(
     try {
       labelMatch = parseLabels(labelSelector);
     } catch (e) {
-      throw badRequest(`unable to parse requirement: ${(e as Error).message}`);
+      throw badRequest((e as Error).message);
     }
   }
   let fieldReqs: FieldRequirement[] = [];

@@ -53,7 +53,8 @@ export function maxLenError(n: number): string {
 
 export function regexError(msg: string, fmt: string, ...examples: string[]): string {
   if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join('or ')}regex used for validation is '${fmt}')`;
+  // upstream joins "'x', " pieces with " or ", hence the double space: (e.g. 'my-name',  or '123-abc', ...)
+  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
 }
 
 export function inclusiveRangeError(lo: number, hi: number): string {
@@ -371,6 +372,27 @@ export function validateObjectMeta(meta: ObjectMeta | undefined, namespaced: boo
   return errs;
 }
 
+const STANDARD_FINALIZERS = ['kubernetes', 'orphan', 'foregroundDeletion'];
+
+/** validateKubeFinalizerName: an unqualified finalizer must be one of the standard ones. */
+export function validateKubeFinalizers(finalizers: string[] | undefined, path = 'metadata.finalizers'): FieldError[] {
+  const errs: FieldError[] = [];
+  (finalizers ?? []).forEach((f, i) => {
+    if (typeof f === 'string' && !f.includes('/') && !STANDARD_FINALIZERS.includes(f)) {
+      errs.push(field.invalid(`${path}[${i}]`, f, 'name is neither a standard finalizer name nor is it fully qualified'));
+    }
+  });
+  return errs;
+}
+
+/**
+ * The ValidateObjectMeta of pkg/apis/core/validation (used by core, apps, batch, ...): the
+ * apimachinery rules plus the standard-finalizer check.
+ */
+export function validateCoreObjectMeta(meta: ObjectMeta | undefined, namespaced: boolean, nameValidator: NameValidator, path = 'metadata'): FieldError[] {
+  return [...validateObjectMeta(meta, namespaced, nameValidator, path), ...validateKubeFinalizers(meta?.finalizers, `${path}.finalizers`)];
+}
+
 /** ValidateObjectMetaUpdate: what may not change once stored. */
 export function validateObjectMetaUpdate(meta: ObjectMeta, old: ObjectMeta, path = 'metadata'): FieldError[] {
   const errs: FieldError[] = [];
@@ -578,10 +600,6 @@ function isSpecialSymbol(ch: string): boolean {
   return '=!(),><'.includes(ch);
 }
 
-function isIdentifierStartChar(ch: string): boolean {
-  return !(isWhitespace(ch) || isSpecialSymbol(ch));
-}
-
 /** labels.Lexer */
 class Lexer {
   private pos = 0;
@@ -650,11 +668,8 @@ class Lexer {
       this.unread();
       return this.scanSpecialSymbol();
     }
-    if (isIdentifierStartChar(ch)) {
-      this.unread();
-      return this.scanIDOrKeyword();
-    }
-    return { kind: 'error', lit: `unexpected character '${ch}'` };
+    this.unread();
+    return this.scanIDOrKeyword();
   }
 }
 
@@ -757,21 +772,16 @@ class Parser {
     }
     const key = t.lit;
     const errs = isQualifiedName(key);
-    if (errs.length) throw new Error(aggregate(errs.map((m) => `key: Invalid value: ${JSON.stringify(key)}: ${m}`)));
+    // validateLabelKey with the parser's (empty) path: the message starts with ": ".
+    if (errs.length) throw new Error(`: Invalid value: ${JSON.stringify(key)}: ${errs.join('; ')}`);
     const next = this.lookahead('values').kind;
-    if (next === 'eos' || next === 'comma') {
-      if (op !== '!') op = 'exists';
-    } else if (op === '!') {
-      throw new Error(`found '${this.lookahead('values').lit}', expected: ',' or 'end of string'`);
-    }
+    if ((next === 'eos' || next === 'comma') && op !== '!') op = 'exists';
     return { key, op };
   }
 
   private parseOperator(): Requirement['op'] {
     const t = this.consume('keyAndOperator');
     switch (t.kind) {
-      case 'doesNotExist':
-        return '!';
       case 'equals':
         return '=';
       case 'doubleEquals':
@@ -787,22 +797,22 @@ class Parser {
       case 'notEquals':
         return '!=';
       default:
-        if (t.lit === '') throw new Error('found \'\', expected: ' + OPERATORS_EXPECTED);
         throw new Error(`found '${t.lit}', expected: ${OPERATORS_EXPECTED}`);
     }
   }
 
   private parseValues(): string[] {
     const t = this.consume('values');
-    if (t.kind !== 'openPar') throw new Error(`found '${t.lit}', expected: '('`);
+    if (t.kind !== 'openPar') throw new Error(`found '${t.lit}' expected: '('`);
     const t2 = this.lookahead('values');
     switch (t2.kind) {
       case 'identifier':
       case 'comma': {
         const set = this.parseIdentifiersList();
         const t3 = this.consume('values');
-        if (t3.kind !== 'closedPar') throw new Error(`found '${t3.lit}', expected: ')'`);
-        return set;
+        // upstream reports the token that followed '(' here
+        if (t3.kind !== 'closedPar') throw new Error(`found '${t2.lit}', expected: ')'`);
+        return [...new Set(set)].sort();
       }
       case 'closedPar':
         this.consume('values');
@@ -852,7 +862,7 @@ class Parser {
   }
 }
 
-const OPERATORS_EXPECTED = "[!= == = in notin > <]";
+const OPERATORS_EXPECTED = 'in, notin, =, ==, !=, gt, lt';
 
 function aggregate(msgs: string[]): string {
   return msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
@@ -879,15 +889,14 @@ function newRequirement(key: string, op: Requirement['op'], values: string[]): R
     case 'lt':
       if (values.length !== 1) msgs.push(`values: Invalid value: ${goStringSlice(values).goString}: for 'Gt', 'Lt' operators, exactly one value is required`);
       values.forEach((v, i) => {
-        if (!/^[+-]?\d+$/.test(v)) msgs.push(`values[${i}]: Invalid value: ${JSON.stringify(v)}: for 'Gt', 'Lt' operators, the value must be an integer`);
+        if (!/^[+-]?\d+$/.test(v) || !Number.isSafeInteger(Number(v))) msgs.push(`values[${i}]: Invalid value: ${JSON.stringify(v)}: for 'Gt', 'Lt' operators, the value must be an integer`);
       });
       break;
   }
-  if (op !== 'gt' && op !== 'lt') {
-    values.forEach((v, i) => {
-      for (const m of isValidLabelValue(v)) msgs.push(`values[${i}][${key}]: Invalid value: ${JSON.stringify(v)}: ${m}`);
-    });
-  }
+  values.forEach((v, i) => {
+    const m = isValidLabelValue(v);
+    if (m.length) msgs.push(`values[${i}][${key}]: Invalid value: ${JSON.stringify(v)}: ${m.join('; ')}`);
+  });
   if (msgs.length) throw new Error(aggregate(msgs));
   return { key, op, values };
 }

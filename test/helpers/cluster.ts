@@ -8,7 +8,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
+export const ROOT = resolve(__dirname, '../..');
 export const KUBECTL = join(ROOT, '.tools/kubectl/kubectl');
 export const HELM = join(ROOT, '.tools/helm/helm');
 export const SKIFF = join(ROOT, 'dist/skiff.js');

@@ -84,13 +84,14 @@ describe('bad input', { timeout: 120_000 }, () => {
     c = await startTestCluster();
     assert.equal((await c.json('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } })).status, 201);
     assert.equal((await c.json('POST', CM_PATH, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'keep' }, data: { a: '1' } })).status, 201);
-    assert.equal((await c.json('POST', DEPLOY_PATH, deployment('keep'))).status, 201);
+    // replicas 0: the controllers settle it at once, so its resourceVersion stays put afterwards
+    assert.equal((await c.json('POST', DEPLOY_PATH, deployment('keep', 0))).status, 201);
     // let anything the cluster does on its own for a new namespace (e.g. kube-root-ca.crt) settle
     before0 = await snapshot();
-    for (let i = 0; i < 10; i++) {
-      await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0, stable = 0; i < 30 && stable < 3; i++) {
+      await new Promise((r) => setTimeout(r, 250));
       const again = await snapshot();
-      if (JSON.stringify(again) === JSON.stringify(before0)) break;
+      stable = JSON.stringify(again) === JSON.stringify(before0) ? stable + 1 : 0;
       before0 = again;
     }
     assert.equal(before0.configmaps.filter((x) => x.startsWith(`${NS}/keep@`)).length, 1);

@@ -71,7 +71,8 @@ describe('kubectl and helm', { timeout: 240_000 }, () => {
 
   before(async () => {
     c = await startTestCluster();
-    await k(['create', 'namespace', NS]);
+    // JSON body on purpose: `kubectl create namespace` is tested on its own below
+    await k(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }));
   });
   after(async () => {
     await c?.stop();
@@ -88,20 +89,26 @@ describe('kubectl and helm', { timeout: 240_000 }, () => {
       const r = await k(['get', 'deploy', '-n', NS]);
       const [header, row] = lines(r.stdout);
       assert.match(header, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
-      // no controllers: nothing is ready, nothing is up to date
-      assert.match(row, /^web\s+0\/1\s+0\s+0\s+\d+[smhd]/);
+      // READY is ready/desired; the numbers depend on how far the controllers got
+      assert.match(row, /^web\s+\d+\/1\s+\d+\s+\d+\s+\d+[smhd]/);
     });
 
     it('get -o wide adds the priority-1 columns', async () => {
       const r = await k(['get', 'deploy', 'web', '-n', NS, '-o', 'wide']);
       const [header, row] = lines(r.stdout);
       assert.match(header, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/);
-      assert.match(row, /^web\s+0\/1\s+0\s+0\s+\S+\s+nginx,sidecar\s+nginx:1\.25,busybox:1\.36\s+app=web$/);
+      assert.match(row, /^web\s+\d+\/1\s+\d+\s+\d+\s+\S+\s+nginx,sidecar\s+nginx:1\.25,busybox:1\.36\s+app=web$/);
     });
 
     it('get -o yaml and -o json describe the same object, with server-set metadata and defaults', async () => {
-      const y = parseYAML((await k(['get', 'deploy', 'web', '-n', NS, '-o', 'yaml'])).stdout);
-      const j = await getJSON(['get', 'deploy', 'web', '-n', NS]);
+      // controllers update the status meanwhile: compare two reads of the same resourceVersion
+      let y: any;
+      let j: any;
+      for (let i = 0; i < 20; i++) {
+        y = parseYAML((await k(['get', 'deploy', 'web', '-n', NS, '-o', 'yaml'])).stdout);
+        j = await getJSON(['get', 'deploy', 'web', '-n', NS]);
+        if (y.metadata.resourceVersion === j.metadata.resourceVersion) break;
+      }
       assert.deepEqual(y, j);
       assert.equal(j.apiVersion, 'apps/v1');
       assert.equal(j.kind, 'Deployment');
@@ -141,17 +148,29 @@ describe('kubectl and helm', { timeout: 240_000 }, () => {
     });
 
     it('replace with an edited -o json round-trips', async () => {
-      const obj = await getJSON(['get', 'deploy', 'web', '-n', NS]);
-      obj.metadata.labels.replaced = 'yes';
+      // a ConfigMap: nothing but us writes it, so its resourceVersion is ours to race
+      await k(['apply', '-n', NS, '-f', '-'], configMap('replaceme', { a: '1' }));
+      const obj = await getJSON(['get', 'cm', 'replaceme', '-n', NS]);
+      obj.data.a = '2';
       const r = await k(['replace', '-f', '-'], JSON.stringify(obj));
-      assert.equal(r.stdout.trim(), 'deployment.apps/web replaced');
-      const after = await getJSON(['get', 'deploy', 'web', '-n', NS]);
-      assert.equal(after.metadata.labels.replaced, 'yes');
+      assert.equal(r.stdout.trim(), 'configmap/replaceme replaced');
+      const after = await getJSON(['get', 'cm', 'replaceme', '-n', NS]);
+      assert.equal(after.data.a, '2');
       assert.equal(after.metadata.uid, obj.metadata.uid);
       assert.notEqual(after.metadata.resourceVersion, obj.metadata.resourceVersion);
       // replacing with the now stale resourceVersion is a conflict
       const stale = await kFail(['replace', '-f', '-'], JSON.stringify(obj));
-      assert.match(stale.stderr, /Error from server \(Conflict\): error when replacing "STDIN": Operation cannot be fulfilled on deployments\.apps "web": the object has been modified; please apply your changes to the latest version and try again/);
+      assert.match(stale.stderr, /Error from server \(Conflict\): error when replacing "STDIN": Operation cannot be fulfilled on configmaps "replaceme": the object has been modified; please apply your changes to the latest version and try again/);
+
+      // the Deployment (whose status the controllers write): without a resourceVersion, replace is unconditional
+      const d = await getJSON(['get', 'deploy', 'web', '-n', NS]);
+      delete d.metadata.resourceVersion;
+      d.metadata.labels.replaced = 'yes';
+      const rd = await k(['replace', '-f', '-'], JSON.stringify(d));
+      assert.equal(rd.stdout.trim(), 'deployment.apps/web replaced');
+      const d2 = await getJSON(['get', 'deploy', 'web', '-n', NS]);
+      assert.equal(d2.metadata.labels.replaced, 'yes');
+      assert.equal(d2.metadata.uid, d.metadata.uid);
     });
   });
 
@@ -243,7 +262,7 @@ describe('kubectl and helm', { timeout: 240_000 }, () => {
     });
 
     it('delete --wait removes the object', async () => {
-      await k(['create', 'configmap', 'doomed', '-n', NS, '--from-literal=a=b']);
+      await k(['apply', '-n', NS, '-f', '-'], configMap('doomed', { a: 'b' }));
       const r = await k(['delete', 'configmap', 'doomed', '-n', NS, '--wait=true', '--timeout=30s']);
       assert.equal(r.stdout.trim(), 'configmap "doomed" deleted');
       const g = await kFail(['get', 'configmap', 'doomed', '-n', NS]);
@@ -257,7 +276,7 @@ describe('kubectl and helm', { timeout: 240_000 }, () => {
 
   describe('watch, paging, selectors', () => {
     it('get --watch --output-watch-events shows ADDED then MODIFIED', async () => {
-      await k(['create', 'configmap', 'watched', '-n', NS, '--from-literal=v=1']);
+      await k(['apply', '-n', NS, '-f', '-'], configMap('watched', { v: '1' }));
       const child = spawn(KUBECTL, ['get', 'configmap', 'watched', '-n', NS, '--watch', '--output-watch-events'], { env: { ...process.env, ...c.env }, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
@@ -382,7 +401,7 @@ describe('kubectl and helm', { timeout: 240_000 }, () => {
     });
 
     it('--dry-run=server stores nothing', async () => {
-      const r = await k(['create', 'configmap', 'dry', '-n', NS, '--from-literal=a=b', '--dry-run=server', '-o', 'json']);
+      const r = await k(['create', '-n', NS, '-f', '-', '--dry-run=server', '-o', 'json'], configMap('dry', { a: 'b' }));
       const obj = JSON.parse(r.stdout);
       assert.equal(obj.metadata.name, 'dry');
       assert.ok(obj.metadata.uid, 'dry-run create returns the object as it would be stored');
@@ -415,6 +434,46 @@ describe('kubectl and helm', { timeout: 240_000 }, () => {
     });
   });
 
+  describe('kubectl create <generator> (typed client: protobuf request bodies)', () => {
+    // kubectl v1.33's generator commands use the typed clientset, which sends
+    // `Content-Type: application/vnd.kubernetes.protobuf` (Accept: protobuf, then JSON).
+    it('create namespace', async () => {
+      const r = await k(['create', 'namespace', 'gen-ns']);
+      assert.equal(r.stdout.trim(), 'namespace/gen-ns created');
+      assert.equal(await jsonpath(['get', 'ns', 'gen-ns'], '{.status.phase}'), 'Active');
+    });
+
+    it('create configmap / secret', async () => {
+      assert.equal((await k(['create', 'configmap', 'gen-cm', '-n', NS, '--from-literal=a=b'])).stdout.trim(), 'configmap/gen-cm created');
+      assert.equal(await jsonpath(['get', 'cm', 'gen-cm', '-n', NS], '{.data.a}'), 'b');
+      assert.equal((await k(['create', 'secret', 'generic', 'gen-secret', '-n', NS, '--from-literal=pw=s3cret'])).stdout.trim(), 'secret/gen-secret created');
+      assert.equal(await jsonpath(['get', 'secret', 'gen-secret', '-n', NS], '{.data.pw}'), Buffer.from('s3cret').toString('base64'));
+      assert.equal(await jsonpath(['get', 'secret', 'gen-secret', '-n', NS], '{.type}'), 'Opaque');
+    });
+
+    it('create deployment and expose it', async () => {
+      assert.equal((await k(['create', 'deployment', 'gen-deploy', '-n', NS, '--image=nginx:1.25', '--replicas=2', '--port=80'])).stdout.trim(), 'deployment.apps/gen-deploy created');
+      assert.equal(await jsonpath(['get', 'deploy', 'gen-deploy', '-n', NS], '{.spec.replicas}'), '2');
+      const e = await k(['expose', 'deployment', 'gen-deploy', '-n', NS, '--port=8080', '--target-port=80']);
+      assert.equal(e.stdout.trim(), 'service/gen-deploy exposed');
+      const svc = await getJSON(['get', 'svc', 'gen-deploy', '-n', NS]);
+      assert.deepEqual(svc.spec.selector, { app: 'gen-deploy' });
+      assert.match(svc.spec.clusterIP, /^\d+\.\d+\.\d+\.\d+$/);
+      assert.equal(svc.spec.ports[0].port, 8080);
+    });
+
+    it('create in a missing namespace is refused with NotFound', async () => {
+      const r = await kFail(['create', 'configmap', 'lost', '-n', 'nope']);
+      assert.match(r.stderr, /namespaces "nope" not found/);
+    });
+
+    it('create --dry-run=server', async () => {
+      const r = await k(['create', 'configmap', 'gen-dry', '-n', NS, '--from-literal=a=b', '--dry-run=server', '-o', 'name']);
+      assert.equal(r.stdout.trim(), 'configmap/gen-dry');
+      await kFail(['get', 'cm', 'gen-dry', '-n', NS]);
+    });
+  });
+
   describe('namespaces', () => {
     it('the four system namespaces exist and are Active', async () => {
       const r = await k(['get', 'namespaces']);
@@ -429,8 +488,6 @@ describe('kubectl and helm', { timeout: 240_000 }, () => {
     it('objects in a missing namespace are refused', async () => {
       const r = await kFail(['apply', '-n', 'nope', '-f', '-'], configMap('lost', { a: 'b' }));
       assert.match(r.stderr, /namespaces "nope" not found/);
-      const r2 = await kFail(['create', 'configmap', 'lost', '-n', 'nope']);
-      assert.match(r2.stderr, /namespaces "nope" not found/);
     });
   });
 

@@ -17,7 +17,7 @@ import {
   validateAnnotations,
   validateLabels,
   validateLabelSelector,
-  validateObjectMeta,
+  validateCoreObjectMeta,
   validateObjectMetaUpdate,
   type LabelSelector,
 } from '../validation.js';
@@ -228,7 +228,7 @@ export const deploymentKind = appsKind({
         obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
       }
     },
-    validate: (obj) => [...validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain), ...validateDeploymentSpec(obj.spec)],
+    validate: (obj) => [...validateCoreObjectMeta(obj.metadata, true, nameIsDNSSubdomain), ...validateDeploymentSpec(obj.spec)],
     validateUpdate: (obj, old) => [
       ...validateObjectMetaUpdate(obj.metadata, old.metadata),
       ...validateDeploymentSpec(obj.spec),
@@ -288,7 +288,7 @@ export const replicaSetKind = appsKind({
     prepareForCreate(obj) {
       obj.status = { replicas: 0 };
     },
-    validate: (obj) => [...validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain), ...validateReplicaSetSpec(obj.spec)],
+    validate: (obj) => [...validateCoreObjectMeta(obj.metadata, true, nameIsDNSSubdomain), ...validateReplicaSetSpec(obj.spec)],
     validateUpdate: (obj, old) => [
       ...validateObjectMetaUpdate(obj.metadata, old.metadata),
       ...validateReplicaSetSpec(obj.spec),
@@ -440,7 +440,7 @@ export const statefulSetKind = appsKind({
     prepareForCreate(obj) {
       obj.status = { availableReplicas: 0, replicas: 0 };
     },
-    validate: (obj) => [...validateObjectMeta(obj.metadata, true, nameIsDNSLabel), ...validateStatefulSetSpec(obj.spec)],
+    validate: (obj) => [...validateCoreObjectMeta(obj.metadata, true, nameIsDNSLabel), ...validateStatefulSetSpec(obj.spec)],
     validateUpdate: validateStatefulSetUpdate,
     row(obj) {
       const spec: Obj = obj.spec ?? {};
@@ -580,7 +580,7 @@ export const daemonSetKind = appsKind({
         setTemplateGeneration(obj, oldTG);
       }
     },
-    validate: (obj) => [...validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain), ...validateDaemonSetSpec(obj.spec)],
+    validate: (obj) => [...validateCoreObjectMeta(obj.metadata, true, nameIsDNSSubdomain), ...validateDaemonSetSpec(obj.spec)],
     validateUpdate(obj, old) {
       const errs = validateObjectMetaUpdate(obj.metadata, old.metadata);
       const ng = templateGeneration(obj);
@@ -620,14 +620,14 @@ export const controllerRevisionKind = appsKind({
   columns: [NAME_COLUMN, col('Controller', 'string', 'The controller that owns the revision.'), col('Revision', 'string', 'The revision number.'), AGE_COLUMN],
   strategy: {
     validate(obj) {
-      const errs = validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain);
+      const errs = validateCoreObjectMeta(obj.metadata, true, nameIsDNSSubdomain);
       if (obj.data === undefined || obj.data === null) errs.push(field.required('data', 'data is mandatory'));
       errs.push(...nonNegative(obj.revision, 'revision'));
       return errs;
     },
     validateUpdate(obj, old) {
       const errs = validateObjectMetaUpdate(obj.metadata, old.metadata);
-      errs.push(...validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain));
+      errs.push(...validateCoreObjectMeta(obj.metadata, true, nameIsDNSSubdomain));
       if (obj.data === undefined || obj.data === null) errs.push(field.required('data', 'data is mandatory'));
       errs.push(...nonNegative(obj.revision, 'revision'));
       if (!jsonEqual(obj.data, old.data)) errs.push(field.invalid('data', obj.data ?? null, 'field is immutable'));

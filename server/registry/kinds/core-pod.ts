@@ -7,7 +7,7 @@ import { field } from '../../apiserver/errors.js';
 import { randomSuffix } from '../generic.js';
 import { tryParseQuantity, type Quantity } from '../quantity.js';
 import type { FieldError, KindDef, KubeObject } from '../types.js';
-import { nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from '../validation.js';
+import { nameIsDNSSubdomain, validateCoreObjectMeta, validateObjectMetaUpdate } from '../validation.js';
 import { arr, clone, decoding, isObj, jsonEqual, type Obj } from './core-common.js';
 import { defaultPodOnly, defaultPodSpec, validatePodSpec } from './podspec.js';
 import { AGE_COLUMN, col, humanDuration, NAME_COLUMN, translateTimestampSince } from './printers.js';
@@ -150,7 +150,7 @@ const UPDATABLE_POD_FIELDS = [
 
 /** validatePodMetadataAndSpec */
 function validatePodMetadataAndSpec(pod: KubeObject): FieldError[] {
-  const errs = validateObjectMeta(pod.metadata, true, nameIsDNSSubdomain);
+  const errs = validateCoreObjectMeta(pod.metadata, true, nameIsDNSSubdomain);
   errs.push(...validatePodAnnotations(pod.metadata.annotations, pod.spec));
   errs.push(...validatePodSpec(pod.spec, 'spec', { isPod: true, podName: pod.metadata.name }));
   return errs;

@@ -20,7 +20,7 @@ import {
   nameIsDNS1035Label,
   parseIPv4,
   validateLabels,
-  validateObjectMeta,
+  validateCoreObjectMeta,
   validateObjectMetaUpdate,
 } from '../validation.js';
 import { arr, isObj, jsonEqual, type Obj } from './core-common.js';
@@ -414,7 +414,7 @@ function isValidCIDR(v: string): boolean {
 
 /** ValidateService. `creating`: healthCheckNodePort is allocated after validation here. */
 export function validateService(svc: KubeObject, creating = false): FieldError[] {
-  const errs = validateObjectMeta(svc.metadata, true, nameIsDNS1035Label);
+  const errs = validateCoreObjectMeta(svc.metadata, true, nameIsDNS1035Label);
   const spec: Obj = svc.spec ?? {};
   const ann: Record<string, string> = svc.metadata.annotations ?? {};
   const hints = ann['service.kubernetes.io/topology-aware-hints'];

@@ -19,7 +19,7 @@ import {
   nameIsPathSegment,
   validateFinalizerName,
   validateLabelName,
-  validateObjectMeta,
+  validateCoreObjectMeta,
   validateObjectMetaUpdate,
   type NameValidator,
 } from '../validation.js';
@@ -55,22 +55,11 @@ function metaRules(
   extra: (obj: KubeObject) => FieldError[] = () => [],
   extraUpdate: (obj: KubeObject, old: KubeObject) => FieldError[] = () => [],
 ): { validate(obj: KubeObject): FieldError[]; validateUpdate(obj: KubeObject, old: KubeObject): FieldError[] } {
-  const validate = (obj: KubeObject) => [...validateObjectMeta(obj.metadata, namespaced, nameFn), ...extra(obj)];
+  const validate = (obj: KubeObject) => [...validateCoreObjectMeta(obj.metadata, namespaced, nameFn), ...extra(obj)];
   return {
     validate,
     validateUpdate: (obj, old) => [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...extraUpdate(obj, old), ...validate(obj)],
   };
-}
-
-/** validateKubeFinalizerName on metadata.finalizers: unqualified names must be standard. */
-function kubeFinalizers(obj: KubeObject): FieldError[] {
-  const errs: FieldError[] = [];
-  arr<string>(obj.metadata.finalizers).forEach((f, i) => {
-    if (!f.includes('/') && !['kubernetes', 'orphan', 'foregroundDeletion'].includes(f)) {
-      errs.push(field.invalid(`metadata.finalizers[${i}]`, f, 'name is neither a standard finalizer name nor is it fully qualified'));
-    }
-  });
-  return errs;
 }
 
 // ---- Endpoints -----------------------------------------------------------------------------------
@@ -200,7 +189,7 @@ export const namespaceKind = coreKind({
       } else obj.spec = { ...(obj.spec ?? {}), finalizers: old.spec.finalizers };
       if (isObj(obj.spec) && Object.keys(obj.spec).length === 0 && old.spec === undefined) delete obj.spec;
     },
-    ...metaRules(false, nameIsDNSLabel, (obj) => [...kubeFinalizers(obj), ...validateNamespaceFinalizers(obj)]),
+    ...metaRules(false, nameIsDNSLabel, validateNamespaceFinalizers),
     row: (obj) => [obj.metadata.name, obj.status?.phase ?? '', age(obj)],
     fieldLabels: (obj) => ({ 'status.phase': obj.status?.phase ?? '' }),
   },
@@ -400,7 +389,11 @@ function defaultSecret(obj: KubeObject): void {
   if (isObj(obj.data)) {
     for (const [k, v] of Object.entries(obj.data)) {
       if (v === null) continue;
-      const off = typeof v === 'string' ? base64ErrorOffset(v) : 0;
+      if (typeof v !== 'string') {
+        const jsonType = Array.isArray(v) ? 'array' : typeof v === 'boolean' ? 'bool' : typeof v;
+        throw badRequest(`Secret in version "v1" cannot be handled as a Secret: json: cannot unmarshal ${jsonType} into Go struct field Secret.data of type []uint8`);
+      }
+      const off = base64ErrorOffset(v);
       if (off !== undefined) throw badRequest(`Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte ${off}`);
       obj.data[k] = String(v).replace(/[\r\n]/g, '');
     }
@@ -1028,11 +1021,11 @@ export const replicationControllerKind = coreKind({
     },
     ...metaRules(true, nameIsDNSSubdomain, validateRC),
     validateUpdate(obj, old) {
-      return [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain), ...validateRC(obj), ...validateRCStatus(obj.status)];
+      return [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...validateCoreObjectMeta(obj.metadata, true, nameIsDNSSubdomain), ...validateRC(obj), ...validateRCStatus(obj.status)];
     },
     row(obj) {
       const [names, images] = containersAndImages(obj.spec?.template?.spec);
-      return [obj.metadata.name, obj.spec?.replicas ?? 0, obj.status?.replicas ?? 0, obj.status?.readyReplicas ?? 0, age(obj), names, images, formatLabelSet(obj.spec?.selector)];
+      return [obj.metadata.name, obj.spec?.replicas ?? 0, obj.status?.replicas ?? 0, obj.status?.readyReplicas ?? 0, age(obj), names, images, formatLabelSet(obj.spec?.selector) || '<none>'];
     },
     fieldLabels: (obj) => ({ 'status.replicas': String(obj.status?.replicas ?? 0) }),
   },

@@ -33,14 +33,21 @@ export const notFound = (path: string, value: unknown): FieldError => ({ type: '
 
 // ---- defaulting -------------------------------------------------------------------------------
 
-/** The tag parsers.ParseImageName would report: "latest" when neither tag nor digest is given. */
+/**
+ * The tag parsers.ParseImageName would report: "latest" when neither tag nor digest is given,
+ * "" when the reference does not parse (e.g. upper-case repository path) or has only a digest.
+ */
 export function imageTag(image: string): string {
-  if (typeof image !== 'string' || image.trim() === '' || image !== image.trim()) return '';
-  if (/[A-Z]/.test(image.split('@')[0].split('/').slice(0, -1).join('/')) && false) return '';
+  if (typeof image !== 'string' || image === '' || image !== image.trim()) return '';
   const at = image.indexOf('@');
   const withoutDigest = at >= 0 ? image.slice(0, at) : image;
   const lastSlash = withoutDigest.lastIndexOf('/');
   const lastColon = withoutDigest.lastIndexOf(':');
+  const name = lastColon > lastSlash ? withoutDigest.slice(0, lastColon) : withoutDigest;
+  const parts = name.split('/');
+  const hasDomain = parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost');
+  const path = hasDomain ? parts.slice(1) : parts;
+  if (path.some((p) => !/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p))) return '';
   if (lastColon > lastSlash) return withoutDigest.slice(lastColon + 1);
   return at >= 0 ? '' : 'latest';
 }
