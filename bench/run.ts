@@ -6,35 +6,38 @@
  *   - cold start of `skiff up --foreground --port 0` on a fresh and on an existing data dir, until
  *     (a) the API answers HTTPS and (b) kubectl succeeds; median of 5
  *   - idle RSS of the cluster process after 5 s idle
- *   - GET / LIST (1,000) / durable CREATE of ConfigMaps, 16 keep-alive HTTPS clients, ~5 s each,
- *     next to a bare Node.js HTTPS server (bench/bare-server.ts) measured the same way
+ *   - GET / LIST (1,000) / durable CREATE of ConfigMaps, 16 keep-alive HTTPS clients, ~5 s each;
+ *     GET and CREATE next to a bare Node.js HTTPS server (bench/bare-server.ts) measured the same
+ *     way, in alternating 1 s slices so that other activity on the machine hits both alike
  *   - watch: 100 watchers while a writer creates/patches at 200/s; delivery latency
  *   - the embedded store's own benchmark (bench/store.ts), when present
  *
  * The load generator is this process; the cluster and the bare server are child processes. On a
- * 2-core machine client and server share the cores, so server CPU per request is also reported.
+ * 2-core machine client and server share the cores, so server CPU per request is also reported,
+ * and CPU used by other processes during each window is flagged (the machine may be shared).
  *
  * Flags: --profile   also run GET/LIST/CREATE against a cluster started with --cpu-prof and print
  *                    the top functions of each window
  *        --duration=MS  measured window per load run (default 5000)
  *        --only=a,b  run only the named steps: ref,cold,cluster,watch,bare,store,profile
  */
+import https from 'node:https';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KUBECTL, ROOT, SKIFF } from '../test/helpers/cluster.js';
-import { startBareServer } from './lib/bare.js';
+import { startBareServer, type BareServer } from './lib/bare.js';
 import { BenchCluster, clientTls, readPki, type ClientTls, type Pki } from './lib/cluster.js';
 import { coldStartSeries, timeCommand, type ColdStartSample } from './lib/coldstart.js';
 import { makeDevPki } from './lib/devpki.js';
-import { describeLoad, fanOut, request, runLoad, type LoadResult, type LoadSpec } from './lib/load.js';
+import { fdatasyncLatencies } from './lib/disk.js';
+import { describeLoad, fanOut, request, runLoad, sideBySide, type LoadResult, type LoadSpec } from './lib/load.js';
 import { cpuMsOf, descendantsOf, memoryOf, waitForQuiet } from './lib/proc.js';
 import { formatProfile, summarizeProfile } from './lib/profile.js';
 import { Report } from './lib/report.js';
-import { fmtMB, fmtMs, fmtRate, median, sleep } from './lib/stats.js';
+import { fmtMB, fmtMs, fmtRate, median, percentile, sleep } from './lib/stats.js';
 import { runWatch } from './lib/watch.js';
-import https from 'node:https';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -79,7 +82,10 @@ let cluster: BenchCluster | undefined;
 let pki: Pki | undefined;
 let tls: ClientTls | undefined;
 let getBodyFile: string | undefined;
-const results: { get?: LoadResult; list?: LoadResult; create?: LoadResult; bareGet?: LoadResult; barePost?: LoadResult; nodeStartMs?: number; kubectlStartMs?: number; nodeRss?: number } = {};
+let bare: BareServer | undefined;
+let bareTls: ClientTls | undefined;
+let listItems = LIST_SIZE;
+const results: { get?: LoadResult; list?: LoadResult; create?: LoadResult; bareGet?: LoadResult; barePost?: LoadResult; nodeStartMs?: number; kubectlStartMs?: number; nodeRss?: number; fsyncP50?: number } = {};
 
 function requireCluster(): { cluster: BenchCluster; tls: ClientTls } {
   if (!cluster || !tls || cluster.exited) throw new Error('cluster is not running (an earlier step failed)');
@@ -108,14 +114,15 @@ async function seed(port: number, t: ClientTls): Promise<{ seedMs: number }> {
       if (r.status !== 201 && r.status !== 409) throw new Error(`seed item ${i}: HTTP ${r.status} ${r.body.slice(0, 300)}`);
     });
     const seedMs = performance.now() - t0;
-    const list = await request(agent, port, 'GET', '/api/v1/namespaces/bench-list/configmaps');
-    const items = JSON.parse(list.body).items?.length;
-    if (items !== LIST_SIZE) throw new Error(`LIST returned ${items} items, expected ${LIST_SIZE}`);
     const body = await request(agent, port, 'GET', '/api/v1/namespaces/bench/configmaps/get-me');
     if (body.status === 200) {
       getBodyFile = join(tmp('skiff-bench-body-'), 'get-me.json');
       writeFileSync(getBodyFile, body.body);
     }
+    // The namespace may hold objects of its own (kube-root-ca.crt), so at least LIST_SIZE.
+    const list = await request(agent, port, 'GET', '/api/v1/namespaces/bench-list/configmaps');
+    listItems = JSON.parse(list.body).items?.length ?? 0;
+    if (listItems < LIST_SIZE) throw new Error(`LIST returned ${listItems} items, expected at least ${LIST_SIZE}`);
     return { seedMs };
   } finally {
     agent.destroy();
@@ -138,13 +145,22 @@ async function stepReferences(): Promise<void> {
   report.add({ figure: 'process start: node -e 0', value: `${fmtMs(results.nodeStartMs)}${spread(node)}`, reference: 'floor for any Node.js process' });
   report.add({ figure: 'process start: kubectl version --client', value: `${fmtMs(results.kubectlStartMs)}${spread(kubectl)}`, reference: 'kubectl\'s own start; part of every kubectl figure' });
 
+  const fsyncs = await fdatasyncLatencies(tmpdir(), 50);
+  results.fsyncP50 = percentile(fsyncs, 50);
+  report.add({
+    figure: `disk under ${tmpdir()}: 4 KiB append + fdatasync, 50 in a row`,
+    value: `p50 ${fmtMs(results.fsyncP50, 2)}, p99 ${fmtMs(percentile(fsyncs, 99), 2)}`,
+    reference: 'floor of one durable WAL commit (group commit shares it)',
+  });
+
   // RSS of an idle Node.js process with https loaded: the floor under the cluster's idle RSS.
   const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, ['-e', "require('node:https'); setTimeout(() => {}, 60000)"], { stdio: 'ignore' });
   try {
     await sleep(1000);
-    results.nodeRss = memoryOf(child.pid!).rss;
-    report.add({ figure: 'idle RSS: node with https loaded', value: fmtMB(results.nodeRss), reference: 'floor for any Node.js process' });
+    const m = memoryOf(child.pid!);
+    results.nodeRss = m.rss;
+    report.add({ figure: 'idle RSS: node with https loaded', value: `${fmtMB(m.rss)} (anonymous ${fmtMB(m.anon)}, file-backed ${fmtMB(m.file)})`, reference: 'floor for any Node.js process' });
   } finally {
     child.kill('SIGKILL');
   }
@@ -200,7 +216,7 @@ async function stepClusterStart(): Promise<void> {
   }, 0);
   report.add({
     figure: 'idle RSS of the cluster process after start + 5 s idle',
-    value: `${fmtMB(mem.rss)} (peak ${fmtMB(mem.hwm)})`,
+    value: `${fmtMB(mem.rss)} (peak ${fmtMB(mem.hwm)}; anonymous ${fmtMB(mem.anon)}, file-backed ${fmtMB(mem.file)})`,
     target: '< 80 MB',
     reference: `idle node with https: ${fmtMB(results.nodeRss ?? NaN)}${kids.length ? `; ${kids.length} child processes: ${fmtMB(kidsRss)} more` : ''}`,
   });
@@ -215,10 +231,44 @@ async function stepSeed(): Promise<void> {
   report.note(`seeding ${LIST_SIZE} ConfigMaps with ${CONCURRENCY} concurrent creates took ${fmtMs(seedMs, 0)} (${fmtRate((LIST_SIZE * 1000) / seedMs)}, cold JIT)`);
 }
 
+const GET_PATH = '/api/v1/namespaces/bench/configmaps/get-me';
+const CREATE_PATH = '/api/v1/namespaces/bench-create/configmaps';
+const SLICES = 5;
+let createSeq = 0;
+const createSpec = (prefix: string): Pick<LoadSpec, 'method' | 'path' | 'body' | 'expectStatus'> => ({
+  method: 'POST',
+  path: CREATE_PATH,
+  // one counter across slices and runs: every name is new
+  body: () => JSON.stringify(configMap(`${prefix}-${createSeq++}`)),
+  expectStatus: 201,
+});
+
+/** Starts the bare server with the cluster's serving certificate and the cluster's GET body. */
+async function stepBareStart(): Promise<void> {
+  let p = pki;
+  if (!p) {
+    const dir = tmp('skiff-bench-devpki-');
+    makeDevPki(dir);
+    p = readPki(dir);
+    report.note('bare server: no cluster PKI was available, so it used an openssl-made ECDSA P-256 PKI instead');
+  }
+  if (!getBodyFile) report.note('bare server: the cluster\'s GET body was not available; it answers a built-in small ConfigMap instead');
+  bare = await startBareServer({ cert: p.serverCertPath, key: p.serverKeyPath, ca: p.caPath, bodyFile: getBodyFile });
+  bareTls = clientTls(p);
+  console.log(`   bare server pid ${bare.pid}, port ${bare.port}`);
+}
+
+/** Cluster GET and bare GET in alternating slices (or whichever of the two is up). */
 async function stepGet(): Promise<void> {
-  const { cluster: c, tls: t } = requireCluster();
-  const r = (results.get = await runLoad(loadSpec(c.port, t, c.pid, { method: 'GET', path: '/api/v1/namespaces/bench/configmaps/get-me', expectStatus: 200 })));
-  console.log(`   ${describeLoad(r)}`);
+  const get = { method: 'GET' as const, path: GET_PATH, expectStatus: 200 };
+  const c = cluster && tls && !cluster.exited ? loadSpec(cluster.port, tls, cluster.pid, get) : undefined;
+  const b = bare && bareTls ? loadSpec(bare.port, bareTls, bare.pid, get) : undefined;
+  if (c && b) [results.get, results.bareGet] = await sideBySide(c, b, SLICES);
+  else if (c) results.get = await runLoad(c);
+  else if (b) results.bareGet = await runLoad(b);
+  else throw new Error('neither the cluster nor the bare server is running');
+  if (results.get) console.log(`   cluster: ${describeLoad(results.get)}`);
+  if (results.bareGet) console.log(`   bare:    ${describeLoad(results.bareGet)}`);
 }
 
 async function stepList(): Promise<void> {
@@ -227,20 +277,21 @@ async function stepList(): Promise<void> {
   console.log(`   ${describeLoad(r)}`);
 }
 
+/** Durable CREATE on the cluster, next to POST on the bare server, in alternating slices. */
 async function stepCreate(): Promise<void> {
-  const { cluster: c, tls: t } = requireCluster();
   const run = Date.now().toString(36);
-  const r = (results.create = await runLoad(
-    loadSpec(c.port, t, c.pid, {
-      method: 'POST',
-      path: '/api/v1/namespaces/bench-create/configmaps',
-      body: (seq) => JSON.stringify(configMap(`c-${run}-${seq}`)),
-      expectStatus: 201,
-    }),
-  ));
-  console.log(`   ${describeLoad(r)}`);
-  const mem = memoryOf(c.pid);
-  report.note(`cluster RSS after GET/LIST/CREATE runs: ${fmtMB(mem.rss)} (peak ${fmtMB(mem.hwm)})`);
+  const c = cluster && tls && !cluster.exited ? loadSpec(cluster.port, tls, cluster.pid, createSpec(`c-${run}`)) : undefined;
+  const b = bare && bareTls ? loadSpec(bare.port, bareTls, bare.pid, createSpec(`b-${run}`)) : undefined;
+  if (c && b) [results.create, results.barePost] = await sideBySide(c, b, SLICES);
+  else if (c) results.create = await runLoad(c);
+  else if (b) results.barePost = await runLoad(b);
+  else throw new Error('neither the cluster nor the bare server is running');
+  if (results.create) console.log(`   cluster: ${describeLoad(results.create)}`);
+  if (results.barePost) console.log(`   bare:    ${describeLoad(results.barePost)}`);
+  if (cluster && !cluster.exited) {
+    const mem = memoryOf(cluster.pid);
+    report.note(`cluster RSS after the GET/LIST/CREATE runs: ${fmtMB(mem.rss)} (peak ${fmtMB(mem.hwm)})`);
+  }
 }
 
 async function stepWatch(): Promise<void> {
@@ -256,7 +307,7 @@ async function stepWatch(): Promise<void> {
     figure: `watch: delivery latency, ${WATCHERS} watchers, writes at ${WATCH_RATE}/s for ${DURATION_MS / 1000} s`,
     value: `p50 ${fmtMs(r.p50, 2)}, p99 ${fmtMs(r.p99, 2)}, max ${fmtMs(r.max)}`,
     target: 'p99 < 20 ms',
-    reference: `write round trip (create/patch acked): p50 ${fmtMs(r.writeAckP50, 2)}, p99 ${fmtMs(r.writeAckP99, 2)}`,
+    reference: `write round trip (create/patch acked): p50 ${fmtMs(r.writeAckP50, 2)}, p99 ${fmtMs(r.writeAckP99, 2)}; delivery after the writer got its response: p50 ${fmtMs(r.afterAckP50, 2)}, p99 ${fmtMs(r.afterAckP99, 2)}`,
   });
   report.add({
     figure: 'watch: events delivered / expected',
@@ -268,34 +319,11 @@ async function stepWatch(): Promise<void> {
   if (r.streamErrors.length) report.note(`watch stream errors: ${r.streamErrors.join(' | ')}`);
 }
 
-async function stepBare(): Promise<void> {
-  let p = pki;
-  if (!p) {
-    const dir = tmp('skiff-bench-devpki-');
-    makeDevPki(dir);
-    p = readPki(dir);
-    report.note('bare server: no cluster PKI was available, so it used an openssl-made ECDSA P-256 PKI instead');
-  }
-  const bare = await startBareServer({ cert: p.serverCertPath, key: p.serverKeyPath, ca: p.caPath, bodyFile: getBodyFile });
-  try {
-    const t = clientTls(p);
-    results.bareGet = await runLoad(loadSpec(bare.port, t, bare.pid, { method: 'GET', path: '/api/v1/namespaces/bench/configmaps/get-me', expectStatus: 200 }));
-    console.log(`   GET:  ${describeLoad(results.bareGet)}`);
-    results.barePost = await runLoad(
-      loadSpec(bare.port, t, bare.pid, { method: 'POST', path: '/api/v1/namespaces/bench-create/configmaps', body: (seq) => JSON.stringify(configMap(`c-${seq}`)), expectStatus: 201 }),
-    );
-    console.log(`   POST: ${describeLoad(results.barePost)}`);
-    const mem = memoryOf(bare.pid);
-    report.note(`bare server RSS after its runs: ${fmtMB(mem.rss)}`);
-  } finally {
-    await bare.stop();
-  }
-}
-
 /** Rows for the request-load figures, cluster next to the bare server, added once both have run. */
 function compareRows(): void {
   const { get, list, create, bareGet, barePost } = results;
-  const cpu = (r: LoadResult) => `${r.serverCpuPerReqUs?.toFixed(0)} µs server CPU/req, server ${((r.serverCpu ?? NaN) * 100).toFixed(0)}% of a core`;
+  const cpu = (r: LoadResult) =>
+    `${r.serverCpuPerReqUs?.toFixed(0)} µs server CPU/req (≈ ${fmtRate(1e6 / (r.serverCpuPerReqUs ?? NaN))} per server core), server at ${((r.serverCpu ?? NaN) * 100).toFixed(0)}% of a core`;
   if (get) {
     report.add({
       figure: `GET one ConfigMap (${Math.round(get.meanBytes)} B), ${CONCURRENCY} clients`,
@@ -326,9 +354,9 @@ function compareRows(): void {
   }
   if (list) {
     report.add({
-      figure: `LIST ${LIST_SIZE} ConfigMaps (${(list.meanBytes / 1024).toFixed(0)} KiB), ${CONCURRENCY} clients`,
+      figure: `LIST ${listItems} ConfigMaps (${(list.meanBytes / 1024).toFixed(0)} KiB), ${CONCURRENCY} clients`,
       value: loadValue(list),
-      reference: `${fmtRate(list.rate * LIST_SIZE)} objects; ${cpu(list)}`,
+      reference: `${fmtRate(list.rate * listItems)} objects; ${cpu(list)}`,
     });
   }
   if (create) {
@@ -439,18 +467,24 @@ async function main(): Promise<void> {
   }
   if (enabled('cluster') || enabled('watch') || enabled('bare')) {
     if (enabled('cluster') || enabled('watch')) await report.step('cluster: start, idle RSS', stepClusterStart);
-    if (enabled('cluster')) {
-      await report.step(`cluster: seed (${LIST_SIZE} ConfigMaps)`, stepSeed);
-      await report.step('cluster: GET', stepGet);
-      await report.step('cluster: LIST', stepList);
-      await report.step('cluster: CREATE', stepCreate);
+    if (enabled('cluster')) await report.step(`cluster: seed (${LIST_SIZE} ConfigMaps)`, stepSeed);
+    if (enabled('bare')) await report.step('bare Node.js HTTPS server: start', stepBareStart);
+    if (enabled('cluster') || enabled('bare')) {
+      await report.step(`GET: cluster and bare server in ${SLICES} alternating slices`, stepGet);
+      if (enabled('cluster')) await report.step('cluster: LIST', stepList);
+      await report.step(`CREATE: cluster (durable) and bare server POST in ${SLICES} alternating slices`, stepCreate);
     }
     if (enabled('watch')) await report.step('cluster: watch fan-out', stepWatch);
-    if (cluster) {
-      const c = cluster;
-      await report.step('cluster: stop', () => c.stop());
+    const b = bare;
+    if (b) {
+      await report.step('bare server: stop', async () => {
+        const mem = memoryOf(b.pid);
+        report.note(`bare server RSS after its runs: ${fmtMB(mem.rss)}`);
+        await b.stop();
+      });
     }
-    if (enabled('bare')) await report.step('bare Node.js HTTPS server: GET and POST', stepBare);
+    const c = cluster;
+    if (c) await report.step('cluster: stop', () => c.stop());
     compareRows();
   }
   if (enabled('store')) await report.step('embedded store (bench/store.ts)', stepStore);
@@ -467,5 +501,6 @@ main()
   })
   .finally(() => {
     cluster?.kill();
+    void bare?.stop();
     for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
   });

@@ -49,6 +49,70 @@ export interface LoadResult {
   clientCpuPerReqUs: number;
   /** CPU used by everything else on the machine over the window, in cores (other processes, plus steal) */
   otherCpu: number;
+  /** raw measures, for merging runs (mergeLoad) */
+  raw: RawLoad;
+}
+
+interface RawLoad {
+  requests: number;
+  errors: number;
+  firstError?: string;
+  windowMs: number;
+  windowUs: { fromUs: number; toUs: number };
+  latencies: Float64Array;
+  bytes: number;
+  /** NaN when the server pid was not given */
+  serverCpuMs: number;
+  clientCpuMs: number;
+  otherCpuMs: number;
+}
+
+function summarize(raw: RawLoad): LoadResult {
+  const sorted = raw.latencies.slice().sort();
+  const n = raw.requests;
+  const hasServer = !Number.isNaN(raw.serverCpuMs);
+  return {
+    requests: n,
+    errors: raw.errors,
+    firstError: raw.firstError,
+    windowMs: raw.windowMs,
+    windowUs: raw.windowUs,
+    rate: (n * 1000) / raw.windowMs,
+    p50: percentileSorted(sorted, 50),
+    p99: percentileSorted(sorted, 99),
+    max: sorted.length ? sorted[sorted.length - 1] : NaN,
+    meanBytes: n ? raw.bytes / n : NaN,
+    serverCpu: hasServer ? raw.serverCpuMs / raw.windowMs : undefined,
+    serverCpuPerReqUs: hasServer && n ? (raw.serverCpuMs * 1000) / n : undefined,
+    clientCpu: raw.clientCpuMs / raw.windowMs,
+    clientCpuPerReqUs: n ? (raw.clientCpuMs * 1000) / n : NaN,
+    otherCpu: Math.max(0, raw.otherCpuMs) / raw.windowMs,
+    raw,
+  };
+}
+
+/** Combines runs of the same load (e.g. slices interleaved with another server's) into one result. */
+export function mergeLoad(results: LoadResult[]): LoadResult {
+  const raws = results.map((r) => r.raw);
+  const latencies = new Float64Array(raws.reduce((n, r) => n + r.latencies.length, 0));
+  let off = 0;
+  for (const r of raws) {
+    latencies.set(r.latencies, off);
+    off += r.latencies.length;
+  }
+  const sum = (f: (r: RawLoad) => number) => raws.reduce((acc, r) => acc + f(r), 0);
+  return summarize({
+    requests: sum((r) => r.requests),
+    errors: sum((r) => r.errors),
+    firstError: raws.find((r) => r.firstError)?.firstError,
+    windowMs: sum((r) => r.windowMs),
+    windowUs: { fromUs: Math.min(...raws.map((r) => r.windowUs.fromUs)), toUs: Math.max(...raws.map((r) => r.windowUs.toUs)) },
+    latencies,
+    bytes: sum((r) => r.bytes),
+    serverCpuMs: sum((r) => r.serverCpuMs),
+    clientCpuMs: sum((r) => r.clientCpuMs),
+    otherCpuMs: sum((r) => r.otherCpuMs),
+  });
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -134,27 +198,20 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   await Promise.all(workers);
   agent.destroy();
 
-  const sorted = samples.sorted();
-  return {
+  return summarize({
     requests: counted,
     errors,
     firstError,
     windowMs,
     windowUs: { fromUs, toUs },
-    rate: (counted * 1000) / windowMs,
-    p50: percentileSorted(sorted, 50),
-    p99: percentileSorted(sorted, 99),
-    max: sorted.length ? sorted[sorted.length - 1] : NaN,
-    meanBytes: counted ? bytes / counted : NaN,
-    serverCpu: spec.serverPid ? serverCpuMs / windowMs : undefined,
-    serverCpuPerReqUs: spec.serverPid && counted ? (serverCpuMs * 1000) / counted : undefined,
-    clientCpu: clientCpuMs / windowMs,
-    clientCpuPerReqUs: counted ? (clientCpuMs * 1000) / counted : NaN,
-    otherCpu: Math.max(0, otherCpuMs) / windowMs,
-  };
+    latencies: samples.values(),
+    bytes,
+    serverCpuMs,
+    clientCpuMs,
+    otherCpuMs,
+  });
 }
 
-/** Sends `count` requests with `concurrency` in flight (e.g. seeding objects); throws on the first failure. */
 /** Monotonic clock in microseconds (CLOCK_MONOTONIC, the clock of V8 CPU profiles). */
 export function monotonicUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
@@ -201,4 +258,30 @@ export function describeLoad(r: LoadResult): string {
   parts.push(`other CPU on the machine ${(r.otherCpu * 100).toFixed(0)}%`);
   if (r.errors) parts.push(`${r.errors} errors (first: ${r.firstError})`);
   return parts.join(', ');
+}
+
+/**
+ * Measures two servers under the same load in alternating slices (a b, b a, a b, ...), so that
+ * whatever else the machine is doing at the time falls on both alike. Each slice opens its own
+ * connections; the first slice of each warms up for the full warm-up, later ones for 300 ms.
+ */
+export async function sideBySide(a: LoadSpec, b: LoadSpec, slices: number): Promise<[LoadResult, LoadResult]> {
+  const ra: LoadResult[] = [];
+  const rb: LoadResult[] = [];
+  for (let i = 0; i < slices; i++) {
+    const slice = (s: LoadSpec): LoadSpec => ({
+      ...s,
+      durationMs: s.durationMs / slices,
+      warmupMs: i === 0 ? s.warmupMs : Math.min(300, s.warmupMs),
+      quietWaitMs: i === 0 && s === a ? s.quietWaitMs : undefined,
+    });
+    if (i % 2 === 0) {
+      ra.push(await runLoad(slice(a)));
+      rb.push(await runLoad(slice(b)));
+    } else {
+      rb.push(await runLoad(slice(b)));
+      ra.push(await runLoad(slice(a)));
+    }
+  }
+  return [mergeLoad(ra), mergeLoad(rb)];
 }

@@ -1,14 +1,14 @@
 /** Reads a process's memory and CPU time from /proc (Linux). */
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** VmRSS and VmHWM (peak RSS) in bytes. */
-export function memoryOf(pid: number): { rss: number; hwm: number } {
+/** VmRSS, VmHWM (peak RSS), and RSS split into anonymous (heaps) and file-backed (code) pages, in bytes. */
+export function memoryOf(pid: number): { rss: number; hwm: number; anon: number; file: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => {
     const m = new RegExp(`^${key}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
     return m ? Number(m[1]) * 1024 : NaN;
   };
-  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM'), anon: kb('RssAnon'), file: kb('RssFile') };
 }
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux

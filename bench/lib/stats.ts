@@ -31,6 +31,11 @@ export class Samples {
     this.buf[this.length++] = x;
   }
 
+  /** the samples in insertion order (a copy) */
+  values(): Float64Array {
+    return this.buf.slice(0, this.length);
+  }
+
   sorted(): Float64Array {
     return this.buf.slice(0, this.length).sort();
   }

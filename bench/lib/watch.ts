@@ -39,6 +39,12 @@ export interface WatchResult {
   p50: number;
   p99: number;
   max: number;
+  /**
+   * receive time minus the writer's receipt of the write's response: the fan-out part alone
+   * (negative when the event arrives before the response does)
+   */
+  afterAckP50: number;
+  afterAckP99: number;
   /** watchers that ended early (server closed the stream) */
   streamsEnded: number;
   streamErrors: string[];
@@ -65,6 +71,8 @@ export async function runWatch(spec: WatchSpec): Promise<WatchResult> {
   const rv = JSON.parse(listed.body).metadata.resourceVersion as string;
 
   const latencies = new Samples();
+  /** (seq, receive time) pairs */
+  const received = new Samples();
   const streamErrors: string[] = [];
   let streamsEnded = 0;
   let deliveries = 0;
@@ -102,6 +110,8 @@ export async function runWatch(spec: WatchSpec): Promise<WatchResult> {
                     const sentAt = Number(ev.object?.data?.sentAt);
                     if ((ev.type === 'ADDED' || ev.type === 'MODIFIED') && Number.isFinite(sentAt)) {
                       latencies.push(now - sentAt);
+                      received.push(Number(ev.object.data!.seq));
+                      received.push(now);
                       deliveries++;
                     } else if (ev.type === 'ERROR' && streamErrors.length < 5) streamErrors.push(line.slice(0, 300));
                   } catch (e) {
@@ -128,6 +138,7 @@ export async function runWatch(spec: WatchSpec): Promise<WatchResult> {
 
   // Writer: open loop at a fixed rate; even writes create a new object, odd ones merge-patch a pool object.
   const ack = new Samples();
+  const ackAt: number[] = [];
   let sent = 0;
   let acked = 0;
   let writeErrors = 0;
@@ -156,7 +167,9 @@ export async function runWatch(spec: WatchSpec): Promise<WatchResult> {
           res.on('end', () => {
             if (res.statusCode === 200 || res.statusCode === 201) {
               acked++;
-              ack.push(performance.now() - sentAt);
+              const now = performance.now();
+              ack.push(now - sentAt);
+              ackAt[i] = now;
             } else {
               writeErrors++;
               firstWriteError ??= `HTTP ${res.statusCode} ${b.slice(0, 300)}`;
@@ -203,6 +216,13 @@ export async function runWatch(spec: WatchSpec): Promise<WatchResult> {
   watchAgent.destroy();
 
   const sorted = latencies.sorted();
+  const afterAck = new Samples();
+  const pairs = received.values();
+  for (let k = 0; k + 1 < pairs.length; k += 2) {
+    const at = ackAt[pairs[k]];
+    if (at !== undefined) afterAck.push(pairs[k + 1] - at);
+  }
+  const afterAckSorted = afterAck.sorted();
   const ackSorted = ack.sorted();
   return {
     watchersConnected: requests.length,
@@ -219,6 +239,8 @@ export async function runWatch(spec: WatchSpec): Promise<WatchResult> {
     p50: percentileSorted(sorted, 50),
     p99: percentileSorted(sorted, 99),
     max: sorted.length ? sorted[sorted.length - 1] : NaN,
+    afterAckP50: percentileSorted(afterAckSorted, 50),
+    afterAckP99: percentileSorted(afterAckSorted, 99),
     streamsEnded,
     streamErrors,
     clientCpu,

@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parseAllDocuments } from 'yaml';
 import { badRequest, StatusError, tooLarge } from './errors.js';
+import { decodeProtobufObject, ProtobufDecodeError } from './protobuf/decode.js';
 
 /** apiserver's default MaxRequestBodyBytes. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -99,16 +100,22 @@ const JSON_TYPES = new Set(['application/json', '']);
 const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml']);
 
 /** Decodes a create/update body (JSON or YAML) into an object. */
-export function decodeObject(body: Buffer, contentType: string | undefined): Record<string, any> {
+export function decodeObject(body: Buffer, contentType: string | undefined, expected?: { apiVersion: string; kind: string }): Record<string, any> {
   const mt = mediaType(contentType);
   const text = body.toString('utf8');
   let value: unknown;
   if (JSON_TYPES.has(mt)) value = parseJSON(text);
   else if (YAML_TYPES.has(mt)) value = parseYAML(text);
-  else if (mt === 'application/vnd.kubernetes.protobuf' || mt === 'application/cbor') {
-    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  else if (mt === 'application/vnd.kubernetes.protobuf') {
+    // Typed clients (kubectl create ..., helm's release Secrets) send built-in kinds as protobuf.
+    try {
+      value = decodeProtobufObject(body, expected);
+    } catch (e) {
+      if (e instanceof ProtobufDecodeError) throw badRequest(e.message);
+      throw e;
+    }
   } else {
-    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw badRequest(`Object 'Kind' is missing in '${text.length > 200 ? text.slice(0, 200) : text}'`);

@@ -29,7 +29,12 @@ function trackingOptions(registry: Registry, def: KindDef) {
 
 export function createCodecs(registry: Registry): ClusterCodecs {
   return {
-    checkFields: (def, obj) => (schemaFor(def.definition) ? checkDecode(obj, def.definition) : { unknown: [] }),
+    checkFields: (def, obj) => {
+      if (!schemaFor(def.definition)) return { unknown: [] };
+      const result = checkDecode(obj, def.definition);
+      // Custom resources decode as unstructured: wrong types are schema violations (422), found later.
+      return registry.isCustom(def) ? { unknown: result.unknown } : result;
+    },
     prune: (def, obj) => {
       if (schemaFor(def.definition)) pruneUnknownFields(obj, def.definition);
     },

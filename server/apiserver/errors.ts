@@ -107,6 +107,8 @@ const TYPE_TEXT: Record<FieldError['type'], string> = {
 
 /** Go's %#v-like rendering of a bad value, as field.Error prints it. */
 function showValue(v: unknown): string {
+  // Validators wrap maps and slices in a value that knows its Go rendering (map[string]string{...}).
+  if (v && typeof v === 'object' && typeof (v as { goString?: unknown }).goString === 'string') return (v as { goString: string }).goString;
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v === null) return 'null';

@@ -11,6 +11,7 @@ import { serveWatch } from './watch.js';
 import { apiVersionOf, Registry } from '../registry/registry.js';
 import { GenericStore, type WriteContext } from '../registry/generic.js';
 import { compileSelector, type Selector } from '../registry/selection.js';
+import { duplicateFields, strictDecodingError } from '../registry/schema/decode.js';
 import { bindPod } from '../registry/binding.js';
 import type { KindDef, KubeObject } from '../registry/types.js';
 
@@ -36,6 +37,12 @@ export interface RequestContext {
   warn(message: string): void;
 }
 
+/** Deprecated APIs still served in v1.33, with the warning upstream attaches to every request. */
+const DEPRECATED: Record<string, string> = {
+  '/v1/Endpoints': 'v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice',
+  '/v1/ComponentStatus': 'v1 ComponentStatus is deprecated in v1.19+',
+};
+
 const PATCH_TYPES = [
   'application/json-patch+json',
   'application/merge-patch+json',
@@ -59,10 +66,13 @@ export class ResourceHandlers {
     if (def.namespaced && !info.namespace && info.name) {
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     }
+    const deprecation = DEPRECATED[`${def.group}/${def.version}/${def.kind}`];
+    if (deprecation) ctx.warn(deprecation);
     const verbs = def.verbs;
     if (verbs && !verbs.includes(info.verb) && !info.subresource) throw methodNotSupported(def.group, def.plural, info.verb);
     const accept = String(req.headers.accept ?? '');
     if (info.subresource) return this.subresource(req, res, def, info, query, ctx);
+    if (def.group === '' && def.kind === 'ComponentStatus') return this.componentStatuses(res, def, info, query, accept);
 
     switch (info.verb) {
       case 'get':
@@ -125,11 +135,31 @@ export class ResourceHandlers {
     sendRaw(res, 200, head + items.join(',') + ']}');
   }
 
+  /**
+   * ComponentStatus is not stored: each read reports the components running in this process
+   * (scheduler, controller manager, the embedded store), as upstream probes its own.
+   */
+  private componentStatuses(res: ServerResponse, def: KindDef, info: RequestInfo, query: URLSearchParams, accept: string): void {
+    if (info.verb !== 'get' && info.verb !== 'list') throw methodNotSupported('', 'componentstatuses', info.verb);
+    const healthy = (name: string): KubeObject => ({
+      kind: 'ComponentStatus',
+      apiVersion: 'v1',
+      metadata: { name, creationTimestamp: null as unknown as string },
+      conditions: [{ type: 'Healthy', status: 'True', message: 'ok', error: undefined }],
+    });
+    const all = ['controller-manager', 'scheduler', 'etcd-0'].map(healthy);
+    const items = info.name ? all.filter((c) => c.metadata.name === info.name) : all;
+    if (info.name && items.length === 0) throw notFound('', 'componentstatuses', info.name);
+    if (wantsTable(accept)) return sendJSON(res, 200, table(def, items, includeObject(query), {}));
+    if (info.name) return sendJSON(res, 200, items[0]);
+    sendJSON(res, 200, { kind: 'ComponentStatusList', apiVersion: 'v1', metadata: {}, items });
+  }
+
   // ---- writes --------------------------------------------------------------------------------
 
   private writeContext(query: URLSearchParams, ctx: RequestContext, extra: Partial<WriteContext> = {}): WriteContext {
     const dryRun = query.getAll('dryRun');
-    for (const d of dryRun) if (d !== 'All') throw badRequest(`Invalid dry run value: ${d}, supported values are: All`);
+    for (const d of dryRun) if (d !== 'All') throw invalid('meta.k8s.io', optionsKind(extra), '', [field.notSupported('dryRun', d, ['All'])]);
     const manager = query.get('fieldManager') ?? managerFromUserAgent(ctx.userAgent);
     if (manager.length > 128) throw invalid('', 'PatchOptions', '', [field.tooLong('fieldManager', 128)]);
     return { manager, dryRun: dryRun.length > 0, ...extra };
@@ -138,13 +168,13 @@ export class ResourceHandlers {
   private fieldValidation(query: URLSearchParams): 'Strict' | 'Warn' | 'Ignore' {
     const v = query.get('fieldValidation') ?? 'Warn';
     if (v !== 'Strict' && v !== 'Warn' && v !== 'Ignore') {
-      throw badRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got "${v}"`);
+      throw invalid('meta.k8s.io', 'CreateOptions', '', [field.notSupported('fieldValidation', v, ['Ignore', 'Strict', 'Warn'])]);
     }
     return v;
   }
 
   /** Decode-time checks: apiVersion/kind, type errors, unknown fields per fieldValidation. */
-  private admitBody(def: KindDef, obj: KubeObject, query: URLSearchParams, ctx: RequestContext, asPatch: boolean): void {
+  private admitBody(def: KindDef, obj: KubeObject, query: URLSearchParams, ctx: RequestContext, asPatch: boolean, rawJSON?: string): void {
     const want = apiVersionOf(def);
     if (obj.apiVersion === undefined || obj.apiVersion === '') {
       throw badRequest(`Object 'apiVersion' is missing in '${JSON.stringify(obj).slice(0, 200)}'`);
@@ -163,19 +193,23 @@ export class ResourceHandlers {
     const mode = this.fieldValidation(query);
     const { unknown, typeError } = this.codecs.checkFields(def, obj);
     if (typeError) throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${typeError}`);
-    if (unknown.length && mode === 'Strict') {
-      const msg = `strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`;
+    const duplicates = rawJSON && mode !== 'Ignore' ? duplicateFields(rawJSON) : [];
+    if ((unknown.length || duplicates.length) && mode === 'Strict') {
+      const msg = strictDecodingError(unknown, duplicates);
       if (asPatch) throw invalid(def.group, def.kind, obj.metadata.name ?? '', [field.invalid('patch', JSON.stringify(obj), msg)]);
       throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${msg}`);
     }
-    if (unknown.length && mode === 'Warn') for (const u of unknown) ctx.warn(`unknown field "${u}"`);
+    if (mode === 'Warn') {
+      for (const u of unknown) ctx.warn(`unknown field "${u}"`);
+      for (const d of duplicates) ctx.warn(`duplicate field "${d}"`);
+    }
     if (unknown.length) this.codecs.prune(def, obj);
   }
 
   private async create(req: IncomingMessage, res: ServerResponse, def: KindDef, info: RequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
     const body = await readBody(req);
-    const obj = decodeObject(body, req.headers['content-type']) as KubeObject;
-    this.admitBody(def, obj, query, ctx, false);
+    const obj = decodeObject(body, req.headers['content-type'], { apiVersion: apiVersionOf(def), kind: def.kind }) as KubeObject;
+    this.admitBody(def, obj, query, ctx, false, jsonText(req, body));
     const namespace = def.namespaced ? info.namespace : undefined;
     if (def.namespaced) {
       if (!namespace) throw badRequest('the server could not find the requested resource');
@@ -189,8 +223,8 @@ export class ResourceHandlers {
 
   private async update(req: IncomingMessage, res: ServerResponse, def: KindDef, info: RequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
     const body = await readBody(req);
-    const obj = decodeObject(body, req.headers['content-type']) as KubeObject;
-    this.admitBody(def, obj, query, ctx, false);
+    const obj = decodeObject(body, req.headers['content-type'], { apiVersion: apiVersionOf(def), kind: def.kind }) as KubeObject;
+    this.admitBody(def, obj, query, ctx, false, jsonText(req, body));
     if (def.namespaced && obj.metadata.namespace && obj.metadata.namespace !== info.namespace) {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
@@ -237,7 +271,7 @@ export class ResourceHandlers {
     const patch = this.readPatch(body, patchType);
     const force = query.get('force');
     const isApply = patchType === 'application/apply-patch+yaml';
-    if (force !== null && !isApply) throw badRequest('force is only allowed for apply patches');
+    if (force !== null && !isApply) throw invalid('meta.k8s.io', 'PatchOptions', '', [field.forbidden('force', 'may not be specified for non-apply patch')]);
     if (isApply && !query.get('fieldManager')) {
       throw invalid('', 'PatchOptions', '', [field.required('fieldManager', 'is required for apply requests')]);
     }
@@ -381,7 +415,7 @@ export class ResourceHandlers {
     const namespace = def.namespaced ? info.namespace : undefined;
     if (info.verb === 'get') return this.get(res, def, info, query, String(req.headers.accept ?? ''));
     if (info.verb === 'update') {
-      const obj = decodeObject(await readBody(req), req.headers['content-type']) as KubeObject;
+      const obj = decodeObject(await readBody(req), req.headers['content-type'], { apiVersion: apiVersionOf(def), kind: def.kind }) as KubeObject;
       this.admitBody(def, obj, query, ctx, false);
       const { object } = await this.store.update(def, namespace, info.name!, () => obj, this.writeContext(query, ctx, { subresource: 'status' }));
       return sendJSON(res, 200, object);
@@ -486,6 +520,17 @@ export class ResourceHandlers {
 function includeObject(query: URLSearchParams): IncludeObject {
   const v = query.get('includeObject');
   return v === 'None' || v === 'Object' ? v : 'Metadata';
+}
+
+/** The options kind a write's Status names: CreateOptions, PatchOptions, UpdateOptions. */
+function optionsKind(extra: Partial<WriteContext>): string {
+  return extra.operation === 'Apply' ? 'PatchOptions' : 'CreateOptions';
+}
+
+/** The body text when it is JSON, for the duplicate-field check a strict Go decoder makes. */
+function jsonText(req: IncomingMessage, body: Buffer): string | undefined {
+  const mt = mediaType(req.headers['content-type']);
+  return mt === 'application/json' || mt === '' ? body.toString('utf8') : undefined;
 }
 
 /** Upstream's default field manager: the user agent up to the first '/'. */

@@ -12,6 +12,7 @@ import { parseRequest } from './request.js';
 import { ResourceHandlers, sendJSON, sendRaw, type Codecs, type RequestContext } from './handlers.js';
 import type { Registry } from '../registry/registry.js';
 import type { GenericStore } from '../registry/generic.js';
+import { OPENAPI_V2_PROTOBUF } from './openapi-provider.js';
 
 export const KUBE_VERSION = {
   major: '1',
@@ -87,6 +88,15 @@ export function createApiServer(opts: ApiServerOptions): https.Server {
     if (path === '/api' || path === '/apis') {
       const { doc, contentType } = discovery.root(path === '/api' ? 'api' : 'apis', accept);
       serveDoc(req, res, doc, contentType);
+      return true;
+    }
+    if (path === '/openapi/v2') {
+      if (accept.includes('protobuf')) {
+        res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'Content-Length': OPENAPI_V2_PROTOBUF.length });
+        res.end(OPENAPI_V2_PROTOBUF);
+      } else {
+        sendJSON(res, 200, { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.33.0' }, paths: {}, definitions: {} });
+      }
       return true;
     }
     if (path === '/openapi/v3') {

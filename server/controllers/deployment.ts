@@ -218,9 +218,10 @@ export class DeploymentController {
     return out;
   }
 
+  /** Through /status, as upstream does, so recording the revision does not bump generation. */
   private async setDeploymentRevision(d: KubeObject, revision: number): Promise<void> {
     if (d.metadata.annotations?.[REVISION] === String(revision)) return;
-    await this.client.patch(R.deployments, d.metadata.namespace, d.metadata.name!, 'merge', { metadata: { annotations: { [REVISION]: String(revision) } } });
+    await this.client.patch(R.deployments, d.metadata.namespace, d.metadata.name!, 'merge', { metadata: { annotations: { [REVISION]: String(revision) } } }, { subresource: 'status' });
   }
 
   private isScalingEvent(d: KubeObject, sets: KubeObject[]): boolean {

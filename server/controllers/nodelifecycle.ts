@@ -14,6 +14,7 @@ import { WorkQueue } from '../client/workqueue.js';
 
 export const UNREACHABLE = 'node.kubernetes.io/unreachable';
 export const NOT_READY = 'node.kubernetes.io/not-ready';
+export const UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
 
 export interface NodeLifecycleOptions {
   /** --node-monitor-grace-period; upstream default 50 s in v1.33 */
@@ -79,7 +80,18 @@ export class NodeLifecycleController {
     }
     if (hasUnreachable && ready?.status === 'True') {
       await this.client.patch(R.nodes, undefined, node.metadata.name!, 'merge', { spec: { taints: taints.filter((t) => t.key !== UNREACHABLE && t.key !== NOT_READY) } });
+      return;
     }
+    await this.syncUnschedulableTaint(node, taints);
+  }
+
+  /** A cordoned node (spec.unschedulable) carries node.kubernetes.io/unschedulable:NoSchedule, as upstream's TaintNodesByCondition does. */
+  private async syncUnschedulableTaint(node: KubeObject, taints: any[]): Promise<void> {
+    const has = taints.some((t) => t.key === UNSCHEDULABLE && t.effect === 'NoSchedule');
+    const want = !!node.spec?.unschedulable;
+    if (has === want) return;
+    const next = want ? [...taints, { key: UNSCHEDULABLE, effect: 'NoSchedule', timeAdded: now() }] : taints.filter((t) => t.key !== UNSCHEDULABLE);
+    await this.client.patch(R.nodes, undefined, node.metadata.name!, 'merge', { spec: { taints: next.length ? next : null } });
   }
 
   /** Taint-based eviction: pods that do not tolerate the NoExecute taint long enough are deleted. */

@@ -16,7 +16,7 @@ import type { ContainerRuntime } from './runtime.js';
 
 export const KUBELET_VERSION = 'v1.33.0';
 export const HEARTBEAT_ANNOTATION = 'sim.skiff.dev/heartbeat';
-export const kubeletTuning = { leaseRenewMs: 10_000, leaseDurationSeconds: 40, statusEveryMs: 60_000 };
+export const kubeletTuning = { leaseRenewMs: 10_000, leaseDurationSeconds: 40, statusCheckMs: 10_000, statusReportMs: 60_000 };
 
 export interface NodeConfig {
   name: string;
@@ -43,6 +43,7 @@ export class Kubelet {
   private recorder: EventRecorder;
   readonly hostIP: string;
   private stopped = false;
+  private lastReport = 0;
 
   constructor(private client: Client, private runtime: ContainerRuntime, readonly config: NodeConfig) {
     this.hostIP = `172.18.0.${config.index + 2}`;
@@ -69,7 +70,7 @@ export class Kubelet {
     await this.renewLease();
     await this.pods.start();
     this.every(kubeletTuning.leaseRenewMs, () => this.renewLease());
-    this.every(kubeletTuning.statusEveryMs, () => this.register());
+    this.every(kubeletTuning.statusCheckMs, () => this.register());
     if (this.config.controlPlane) await this.publishMirrorPods();
   }
 
@@ -95,7 +96,11 @@ export class Kubelet {
   }
 
   private nodeStatus(previous?: KubeObject): Record<string, any> {
-    const capacity = { ...DEFAULT_CAPACITY, ...(this.config.capacity ?? {}) };
+    // Resources the kubelet does not own (extended resources a device plugin or a user patched
+    // in) stay, in capacity and allocatable alike.
+    const own = { ...DEFAULT_CAPACITY, ...(this.config.capacity ?? {}) };
+    const capacity = { ...(previous?.status?.capacity ?? {}), ...own };
+    const allocatable = { ...capacity, ...(previous?.status?.allocatable ?? {}), ...own };
     const ts = now();
     const cond = (type: string, status: string, reason: string, message: string) => {
       const prev = (previous?.status?.conditions ?? []).find((c: any) => c.type === type);
@@ -103,7 +108,7 @@ export class Kubelet {
     };
     return {
       capacity,
-      allocatable: capacity,
+      allocatable,
       conditions: [
         cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
         cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
@@ -166,7 +171,13 @@ export class Kubelet {
       this.recorder.event({ ...node, metadata: { ...node.metadata, namespace: 'default' } }, 'Normal', 'Starting', 'Starting kubelet.');
       return;
     }
-    await this.client.updateStatus(R.nodes, undefined, { ...existing, status: { ...existing.status, ...this.nodeStatus(existing) } });
+    // Post when something changed (a recovered node turns Ready within one check), else once a minute.
+    const next = this.nodeStatus(existing);
+    const strip = (s: any) => JSON.stringify({ ...s, conditions: (s?.conditions ?? []).map((c: any) => ({ ...c, lastHeartbeatTime: undefined, lastTransitionTime: undefined })) });
+    const changed = strip({ ...existing.status, ...next }) !== strip(existing.status);
+    if (!changed && Date.now() - this.lastReport < kubeletTuning.statusReportMs) return;
+    await this.client.updateStatus(R.nodes, undefined, { ...existing, status: { ...existing.status, ...next } });
+    this.lastReport = Date.now();
   }
 
   private async renewLease(): Promise<void> {

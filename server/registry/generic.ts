@@ -257,14 +257,15 @@ export class GenericStore {
     if (def.subresources?.status) obj.status = {};
     def.strategy.prepareForCreate?.(obj);
     if (!name) this.validateOrThrow(def, obj, [field.required('metadata.name', 'name or generateName is required')]);
+    // Allocation comes first, as upstream's REST create does: validation sees the allocated values.
+    // It takes nothing until the object is stored (taken values are read back from the store).
+    def.strategy.allocate?.(obj, undefined, this.allocationContext());
     this.validateOrThrow(def, obj, def.strategy.validate?.(obj));
+    this.fields.update(def, undefined, obj, ctx);
     if (ctx.dryRun) {
       if (this.store.get(objectKey(def, namespace, name))) throw alreadyExists(def.group, def.plural, name);
-      this.fields.update(def, undefined, obj, ctx);
       return obj;
     }
-    def.strategy.allocate?.(obj, undefined, this.allocationContext());
-    this.fields.update(def, undefined, obj, ctx);
     const stored = await this.commit(objectKey(def, namespace, name), this.toStorage(def, obj), 0);
     if (!stored) {
       def.strategy.release?.(obj, this.allocationContext());
@@ -349,6 +350,9 @@ export class GenericStore {
       // Status writes change status only; metadata that owners and finalizers rely on stays.
       const next = clone(old);
       next.status = obj.status;
+      // Upstream's Deployment status strategy lets annotations through: the controller records
+      // the revision there without bumping generation.
+      if (def.group === 'apps' && def.kind === 'Deployment') next.metadata.annotations = meta.annotations;
       next.metadata.resourceVersion = oldMeta.resourceVersion;
       if (meta.managedFields) next.metadata.managedFields = meta.managedFields;
       return this.finishUpdate(def, old, next, true);

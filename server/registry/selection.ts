@@ -52,7 +52,10 @@ export function compileSelector(
     const probe = fieldValues({ metadata: {} }, def);
     const supported = new Set(Object.keys(probe));
     for (const r of fieldReqs) {
-      if (!supported.has(r.field)) throw badRequest(`"${r.field}" is not a known field selector: only "${[...supported].join('", "')}"`);
+      if (supported.has(r.field)) continue;
+      // Kinds with their own field label conversions (pods, events, ...) word it as upstream's do.
+      if (def.strategy.fieldLabels) throw badRequest(`field label not supported: ${r.field}`);
+      throw badRequest(`"${r.field}" is not a known field selector: only "${[...supported].join('", "')}"`);
     }
   }
   if (!labelMatch && fieldReqs.length === 0) return undefined;

@@ -64,6 +64,12 @@ export const nodeAffinity: Filter = (pod, node) => {
 export const nodeName: Filter = (pod, node) =>
   pod.spec?.nodeName && pod.spec.nodeName !== node.node.metadata.name ? "node(s) didn't match the requested node name" : undefined;
 
+/** NodeResourcesFit: reports every resource short on the node, as upstream counts them. */
+export const nodeResourcesFit: Filter = (pod, node, state) => {
+  const lacking = insufficient(node, state.requestsOf(pod));
+  return lacking.length ? lacking.join('\n') : undefined;
+};
+
 /** Every reason a node lacks room, e.g. ["Insufficient cpu", "Too many pods"]. */
 export function insufficient(node: NodeInfo, requests: Record<string, number>): string[] {
   const out: string[] = [];
@@ -173,7 +179,8 @@ export const podTopologySpread: Filter = (pod, node, state) => {
   return undefined;
 };
 
-export const FILTERS: Filter[] = [nodeName, nodeUnschedulable, nodeAffinity, taintToleration, nodePorts, interPodAffinity, podTopologySpread];
+/** In kube-scheduler's default plugin order: a node is reported with the first filter it fails. */
+export const FILTERS: Filter[] = [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodePorts, nodeResourcesFit, podTopologySpread, interPodAffinity];
 
 /** Scores 0..100 per node; higher is better. */
 export function score(pod: KubeObject, node: NodeInfo, requests: Record<string, number>, state: SchedulingState): number {

@@ -11,8 +11,7 @@ import { EventRecorder } from '../client/events.js';
 import type { InformerFactory } from '../client/factory.js';
 import { keyOf } from '../client/informer.js';
 import { R, type Client } from '../client/types.js';
-import { FILTERS, insufficient, score } from './plugins.js';
-import { podRequests } from './resources.js';
+import { FILTERS, score } from './plugins.js';
 import { SchedulingState } from './state.js';
 
 export const DEFAULT_SCHEDULER = 'default-scheduler';
@@ -108,7 +107,7 @@ export class Scheduler {
   private scheduleOne(key: string): void {
     const pod = this.informers.for(R.pods).get(key);
     if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp || this.state.isPlaced(pod)) return;
-    const requests = podRequests(pod);
+    const requests = this.state.requestsOf(pod);
     const reasons = new Map<string, number>();
     const count = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
     let best: { name: string; score: number } | undefined;
@@ -119,12 +118,7 @@ export class Scheduler {
         if (failed) break;
       }
       if (failed) {
-        count(failed);
-        continue;
-      }
-      const lacking = insufficient(info, requests);
-      if (lacking.length) {
-        for (const r of lacking) count(r);
+        for (const r of failed.split('\n')) count(r);
         continue;
       }
       const s = score(pod, info, requests, this.state);

@@ -23,8 +23,20 @@ function hostPortsOf(pod: KubeObject): string[] {
 
 const podKey = (p: KubeObject) => `${p.metadata.namespace}/${p.metadata.name}`;
 
+const hasRequiredAntiAffinity = (p: KubeObject) => !!p.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length;
+
 export class SchedulingState {
   readonly nodes = new Map<string, NodeInfo>();
+  /** pods with required anti-affinity, which every placement must respect (kept apart: they are rare) */
+  private antiAffinity = new Map<string, { pod: KubeObject; node: string }>();
+  private requestCache = new WeakMap<KubeObject, Record<string, number>>();
+
+  /** A pod's requests, computed once per pod object. */
+  requestsOf(pod: KubeObject): Record<string, number> {
+    let r = this.requestCache.get(pod);
+    if (!r) this.requestCache.set(pod, (r = podRequests(pod)));
+    return r;
+  }
   /** pod key -> node name, for every pod counted on a node */
   private placed = new Map<string, { node: string; pod: KubeObject }>();
 
@@ -53,8 +65,9 @@ export class SchedulingState {
     if (!nodeName || phase === 'Succeeded' || phase === 'Failed') return;
     const info = this.nodes.get(nodeName);
     this.placed.set(key, { node: nodeName, pod });
+    if (hasRequiredAntiAffinity(pod)) this.antiAffinity.set(key, { pod, node: nodeName });
     if (!info) return;
-    for (const [k, v] of Object.entries(podRequests(pod))) info.requested[k] = (info.requested[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(this.requestsOf(pod))) info.requested[k] = (info.requested[k] ?? 0) + v;
     info.podCount++;
     info.pods.push(pod);
     for (const hp of hostPortsOf(pod)) info.hostPorts.add(hp);
@@ -65,9 +78,10 @@ export class SchedulingState {
     const prev = this.placed.get(key);
     if (!prev) return;
     this.placed.delete(key);
+    this.antiAffinity.delete(key);
     const info = this.nodes.get(prev.node);
     if (!info) return;
-    for (const [k, v] of Object.entries(podRequests(prev.pod))) info.requested[k] = (info.requested[k] ?? 0) - v;
+    for (const [k, v] of Object.entries(this.requestsOf(prev.pod))) info.requested[k] = (info.requested[k] ?? 0) - v;
     info.podCount--;
     info.pods = info.pods.filter((p) => podKey(p) !== key);
     for (const hp of hostPortsOf(prev.pod)) info.hostPorts.delete(hp);
@@ -82,8 +96,9 @@ export class SchedulingState {
   }
 
   *podsWithAntiAffinity(): Iterable<{ pod: KubeObject; node: NodeInfo }> {
-    for (const n of this.nodes.values()) {
-      for (const p of n.pods) if (p.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length) yield { pod: p, node: n };
+    for (const { pod, node } of this.antiAffinity.values()) {
+      const info = this.nodes.get(node);
+      if (info) yield { pod, node: info };
     }
   }
 

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
-import { condition, deployment, isReady, kube, waitFor, Watch } from './fixtures/util.js';
+import { condition, deployment, isReady, kube, list, waitFor, Watch } from './fixtures/util.js';
 
 interface PodRecord {
   name: string;
@@ -13,6 +13,8 @@ interface PodRecord {
   node: string;
   ip: string;
   restarts: number;
+  /** the container's state.running.startedAt: a restart of the cluster process restarts no container */
+  startedAt: string;
 }
 
 describe('restart with running workloads', { timeout: 180_000 }, () => {
@@ -25,7 +27,7 @@ describe('restart with running workloads', { timeout: 180_000 }, () => {
 
   const snapshot = async (): Promise<PodRecord[]> =>
     (await kb.items(['pods', '-l', 'app=steady']))
-      .map((p) => ({ name: p.metadata.name, uid: p.metadata.uid, node: p.spec.nodeName, ip: p.status?.podIP, restarts: p.status?.containerStatuses?.[0]?.restartCount }))
+      .map((p) => ({ name: p.metadata.name, uid: p.metadata.uid, node: p.spec.nodeName, ip: p.status?.podIP, restarts: p.status?.containerStatuses?.[0]?.restartCount, startedAt: p.status?.containerStatuses?.[0]?.state?.running?.startedAt }))
       .sort((a, b) => a.name.localeCompare(b.name));
 
   const nodesReady = () =>
@@ -67,8 +69,9 @@ describe('restart with running workloads', { timeout: 180_000 }, () => {
     await nodesReady();
 
     // Everything that happens to steady's pods from here on.
-    const list = await kb.getJSON(['get', 'pods', '-l', 'app=steady']);
-    const w = new Watch(c, `/api/v1/namespaces/default/pods?labelSelector=app%3Dsteady&resourceVersion=${list.metadata.resourceVersion}`);
+    const podsPath = '/api/v1/namespaces/default/pods?labelSelector=app%3Dsteady';
+    const listed = await list(c, podsPath);
+    const w = new Watch(c, `${podsPath}&resourceVersion=${listed.resourceVersion}`);
     await w.ready;
     try {
       // A barrier: the controllers work their queues in order, so once a deployment created after
@@ -83,8 +86,8 @@ describe('restart with running workloads', { timeout: 180_000 }, () => {
     } finally {
       w.stop();
     }
-    const changes = w.events.filter((e) => e.type === 'ADDED' || e.type === 'DELETED').map((e) => `${e.type} ${e.object.metadata.name}`);
-    assert.deepEqual(changes, [], 'steady pods were created or deleted after the restart');
+    const changes = w.events.filter((e) => e.type === 'ADDED' || e.type === 'DELETED').map((e) => `${e.type} ${e.object.metadata.name} uid=${e.object.metadata.uid} rv=${e.object.metadata.resourceVersion}`);
+    assert.deepEqual(changes, [], `steady pods were created or deleted after the restart (list rv ${listed.resourceVersion}; before: ${JSON.stringify(recorded)})`);
     const deleting = w.events.filter((e) => e.object?.metadata?.deletionTimestamp).map((e) => e.object.metadata.name);
     assert.deepEqual(deleting, [], 'steady pods were marked for deletion after the restart');
 

@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
-import { isReady, kube, table, waitFor, Watch } from './fixtures/util.js';
+import { isReady, kube, list, table, waitFor, Watch } from './fixtures/util.js';
 
 const WORKERS = ['skiff-worker', 'skiff-worker2'];
 
@@ -58,7 +58,9 @@ describe('kubectl walkthrough', { timeout: 180_000 }, () => {
     await k(['expose', 'deployment', 'test1', '--type=NodePort', '--port=80']);
     const svc = await kb.getJSON(['get', 'service', 'test1']);
     assert.equal(svc.spec.type, 'NodePort');
-    assert.match(svc.spec.clusterIP, /^10\.96\.\d+\.\d+$/);
+    // kubeadm's default service CIDR, 10.96.0.0/12
+    const octets = svc.spec.clusterIP.split('.').map(Number);
+    assert.ok(octets.length === 4 && octets[0] === 10 && octets[1] >= 96 && octets[1] <= 111, `clusterIP ${svc.spec.clusterIP}`);
     const nodePort = svc.spec.ports[0].nodePort;
     assert.ok(nodePort >= 30000 && nodePort <= 32767, `nodePort ${nodePort}`);
     const [p] = await pods();
@@ -71,6 +73,11 @@ describe('kubectl walkthrough', { timeout: 180_000 }, () => {
       },
       { describe: async () => (await c.kubectl(['get', 'endpoints', 'test1', '-o', 'yaml'])).stdout },
     );
+  });
+
+  it('kubectl get endpoints prints the v1.33 deprecation warning', async () => {
+    const r = await k(['get', 'endpoints', 'test1']);
+    assert.match(r.stderr, /^Warning: v1 Endpoints is deprecated in v1\.33\+; use discovery\.k8s\.io\/v1 EndpointSlice$/m);
   });
 
   it('scale to 3: rollout completes, 3/3, spread over both workers, none on the control plane', async () => {
@@ -94,8 +101,10 @@ describe('kubectl walkthrough', { timeout: 180_000 }, () => {
     const minAvailable = replicas - 0; // unavailable: floor(25% of 3) = 0
 
     // Start from a consistent list, then watch from its resourceVersion.
-    const rsList = await kb.getJSON(['get', 'rs', '-l', 'app=test1']);
-    const podList = await kb.getJSON(['get', 'pods', '-l', 'app=test1']);
+    const rsPath = '/apis/apps/v1/namespaces/default/replicasets?labelSelector=app%3Dtest1';
+    const podPath = '/api/v1/namespaces/default/pods?labelSelector=app%3Dtest1';
+    const rsList = await list(c, rsPath);
+    const podList = await list(c, podPath);
     const rsState = new Map<string, any>(rsList.items.map((r: any) => [r.metadata.name, r]));
     const podState = new Map<string, any>(podList.items.map((p: any) => [p.metadata.name, p]));
     const violations: string[] = [];
@@ -114,8 +123,8 @@ describe('kubectl walkthrough', { timeout: 180_000 }, () => {
     check('before');
     checkPods('before');
     assert.deepEqual(violations, []);
-    const rsWatch = new Watch(c, `/apis/apps/v1/namespaces/default/replicasets?labelSelector=app%3Dtest1&resourceVersion=${rsList.metadata.resourceVersion}`);
-    const podWatch = new Watch(c, `/api/v1/namespaces/default/pods?labelSelector=app%3Dtest1&resourceVersion=${podList.metadata.resourceVersion}`);
+    const rsWatch = new Watch(c, `${rsPath}&resourceVersion=${rsList.resourceVersion}`);
+    const podWatch = new Watch(c, `${podPath}&resourceVersion=${podList.resourceVersion}`);
     rsWatch.on((e) => {
       if (e.type === 'DELETED') rsState.delete(e.object.metadata.name);
       else if (e.type === 'ADDED' || e.type === 'MODIFIED') rsState.set(e.object.metadata.name, e.object);

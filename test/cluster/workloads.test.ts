@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
-import { condition, deployment, isReady, kube, table, waitFor, Watch } from './fixtures/util.js';
+import { condition, deployment, isReady, kube, list, table, waitFor, Watch } from './fixtures/util.js';
 
 const WORKERS = ['skiff-worker', 'skiff-worker2'];
 const NODES = ['skiff-control-plane', ...WORKERS];
@@ -76,7 +76,12 @@ describe('workloads', { timeout: 240_000 }, () => {
       assert.ok(row, `no ${name} in:\n${r.stdout}`);
       assert.equal(row.STATUS, 'Healthy');
     }
-    assert.match(r.stderr, /v1 ComponentStatus is deprecated in v1\.19\+/);
+  });
+
+  it('kubectl get componentstatuses prints the deprecation warning', async () => {
+    // the API server's deprecated-API warning (KEP-1693), a `Warning: 299 - "..."` response header
+    const r = await k(['get', 'componentstatuses']);
+    assert.match(r.stderr, /^Warning: v1 ComponentStatus is deprecated in v1\.19\+$/m);
   });
 
   it('a DaemonSet runs one pod per worker (the control plane is tainted)', async () => {
@@ -108,11 +113,12 @@ describe('workloads', { timeout: 240_000 }, () => {
   });
 
   it('a StatefulSet of 3 creates web-0, web-1, web-2 in order, each Ready before the next', async () => {
-    const list = await kb.getJSON(['get', 'pods', '-l', 'app=web']);
+    const podsPath = '/api/v1/namespaces/default/pods?labelSelector=app%3Dweb';
+    const listed = await list(c, podsPath);
     const state = new Map<string, any>();
     const order: string[] = [];
     const violations: string[] = [];
-    const w = new Watch(c, `/api/v1/namespaces/default/pods?labelSelector=app%3Dweb&resourceVersion=${list.metadata.resourceVersion}`);
+    const w = new Watch(c, `${podsPath}&resourceVersion=${listed.resourceVersion}`);
     w.on((e) => {
       const name = e.object?.metadata?.name;
       if (e.type === 'ADDED') {

@@ -132,9 +132,10 @@ describe('restart', { timeout: 120_000 }, () => {
       apiVersion: 'stable.example.com/v1',
       kind: 'CronTab',
       metadata: { name: 'bad' },
-      spec: { replicas: 'many' },
+      spec: { replicas: 0 },
     });
     assert.equal(bad.status, 422, JSON.stringify(bad.body));
+    assert.match(bad.body.message, /spec\.replicas in body should be greater than or equal to 1/);
   });
 
   it('new allocations do not collide with those made before the restart', async () => {

@@ -137,6 +137,39 @@ describe('smoke', () => {
     assert.deepEqual(present, [], `api-versions lists removed versions ${present.join(', ')}`);
   });
 
+  it('serves every group version a default v1.33 kube-apiserver serves', async () => {
+    // kube-apiserver v1.33 with default flags (no alpha/beta APIs enabled); kubectl auth can-i / whoami,
+    // certificate approve, and charts with webhooks or APIServices use the ones beyond the core set above
+    const all = [
+      'admissionregistration.k8s.io/v1',
+      'apiextensions.k8s.io/v1',
+      'apiregistration.k8s.io/v1',
+      'apps/v1',
+      'authentication.k8s.io/v1',
+      'authorization.k8s.io/v1',
+      'autoscaling/v1',
+      'autoscaling/v2',
+      'batch/v1',
+      'certificates.k8s.io/v1',
+      'coordination.k8s.io/v1',
+      'discovery.k8s.io/v1',
+      'events.k8s.io/v1',
+      'flowcontrol.apiserver.k8s.io/v1',
+      'networking.k8s.io/v1',
+      'node.k8s.io/v1',
+      'policy/v1',
+      'rbac.authorization.k8s.io/v1',
+      'scheduling.k8s.io/v1',
+      'storage.k8s.io/v1',
+      'v1',
+    ];
+    const r = await c.kubectl(['api-versions']);
+    assert.equal(r.code, 0, r.stderr);
+    const versions = new Set(r.stdout.trim().split('\n'));
+    const missing = all.filter((v) => !versions.has(v));
+    assert.deepEqual(missing, [], `not served: ${missing.join(', ')}`);
+  });
+
   it('aggregated discovery answers in the v2 form kubectl asks for', async () => {
     const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
     const r = await c.request('GET', '/apis', undefined, { Accept: accept });

@@ -362,7 +362,7 @@ describe('Service', () => {
       assert.ok(e instanceof StatusError);
       const cause = e.details!.causes![0];
       assert.equal(cause.field, 'spec.clusterIPs');
-      assert.equal(cause.message, 'Invalid value: ["10.96.0.10"]: failed to allocate IP 10.96.0.10: provided IP is already allocated');
+      assert.equal(cause.message, 'Invalid value: []string{"10.96.0.10"}: failed to allocate IP 10.96.0.10: provided IP is already allocated');
     }
     assert.throws(
       () => create(serviceKind, { metadata: { name: 'd' }, spec: { clusterIP: '192.168.0.1', ports: [{ port: 80 }] } }, store),
@@ -395,7 +395,7 @@ describe('Service', () => {
     changed.spec.clusterIP = '10.96.0.77';
     changed.spec.clusterIPs = ['10.96.0.77'];
     const r = update(serviceKind, old, changed, store);
-    assert.deepEqual(texts(r.errs), ['spec.clusterIPs[0]: Invalid value: ["10.96.0.77"]: may not change once set']);
+    assert.deepEqual(texts(r.errs), ['spec.clusterIPs[0]: Invalid value: []string{"10.96.0.77"}: may not change once set']);
     assert.equal((r.errs[0].value as GoValue).goString, '[]string{"10.96.0.77"}');
     // NodePort -> ClusterIP drops the node ports
     const toClusterIP = clone(old);

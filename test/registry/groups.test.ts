@@ -134,7 +134,7 @@ describe('batch/v1 Job', () => {
     manual.spec.selector = { matchLabels: { app: 'x' } };
     manual.spec.template.metadata = { labels: { app: 'y' } };
     const texts = create(jobKind, manual).errs.map(fieldErrorText);
-    assert.deepEqual(texts, ['spec.template.metadata.labels: Invalid value: {"app":"y"}: `selector` does not match template `labels`']);
+    assert.deepEqual(texts, ['spec.template.metadata.labels: Invalid value: map[string]string{"app":"y"}: `selector` does not match template `labels`']);
   });
 
   it('keeps the template and selector immutable, but not parallelism', () => {

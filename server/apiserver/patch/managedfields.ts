@@ -237,9 +237,10 @@ export function capUpdateManagers(managed: Managed, max: number): void {
 
 function withoutManagedFields(obj: KubeObject | undefined): Record<string, unknown> {
   if (!obj) return {};
-  const copy = structuredClone(obj) as KubeObject;
-  if (isObject(copy.metadata)) delete copy.metadata.managedFields;
-  return copy;
+  // Shallow: the views built from it never mutate what they read.
+  if (!isObject(obj.metadata) || !('managedFields' in obj.metadata)) return obj;
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }
 
 /** The value compared for ownership: the typed view for built-in kinds, the object itself otherwise. */
