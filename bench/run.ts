@@ -16,7 +16,7 @@
  * 2-core machine client and server share the cores, so server CPU per request is also reported,
  * and CPU used by other processes during each window is flagged (the machine may be shared).
  *
- * Flags: --profile   also run GET/LIST/CREATE against a cluster started with --cpu-prof and print
+ * Flags: --profile   also run GET/LIST/CREATE/watch against a cluster started with --cpu-prof and print
  *                    the top functions of each window
  *        --duration=MS  measured window per load run (default 5000)
  *        --only=a,b  run only the named steps: ref,cold,cluster,watch,bare,store,profile
@@ -32,7 +32,7 @@ import { BenchCluster, clientTls, readPki, type ClientTls, type Pki } from './li
 import { coldStartSeries, timeCommand, type ColdStartSample } from './lib/coldstart.js';
 import { makeDevPki } from './lib/devpki.js';
 import { fdatasyncLatencies } from './lib/disk.js';
-import { describeLoad, fanOut, request, runLoad, sideBySide, type LoadResult, type LoadSpec } from './lib/load.js';
+import { describeLoad, fanOut, monotonicUs, request, runLoad, sideBySide, type LoadResult, type LoadSpec } from './lib/load.js';
 import { cpuMsOf, descendantsOf, memoryOf, waitForQuiet } from './lib/proc.js';
 import { formatProfile, summarizeProfile } from './lib/profile.js';
 import { Report } from './lib/report.js';
@@ -417,7 +417,7 @@ async function stepProfile(): Promise<void> {
   const profDir = join(dir, 'prof');
   const c = new BenchCluster(join(dir, 'data'), ['--cpu-prof', '--cpu-prof-dir', profDir]);
   await c.start();
-  const windows: { name: string; win: { fromUs: number; toUs: number }; r: LoadResult }[] = [];
+  const windows: { name: string; win: { fromUs: number; toUs: number }; rate: string }[] = [];
   try {
     const t = clientTls(readPki(c.dir));
     await seed(c.port, t);
@@ -430,8 +430,12 @@ async function stepProfile(): Promise<void> {
     for (const [name, s] of specs) {
       const r = await runLoad(loadSpec(c.port, t, c.pid, s));
       console.log(`   ${name} (profiled): ${describeLoad(r)}`);
-      windows.push({ name, win: r.windowUs, r });
+      windows.push({ name, win: r.windowUs, rate: fmtRate(r.rate) });
     }
+    const fromUs = monotonicUs();
+    const w = await runWatch({ port: c.port, tls: t, namespace: 'bench-watch', watchers: WATCHERS, ratePerSec: WATCH_RATE, durationMs: DURATION_MS, drainMs: 3000 });
+    console.log(`   WATCH (profiled): delivery p50 ${fmtMs(w.p50, 2)}, p99 ${fmtMs(w.p99, 2)}; write ack p50 ${fmtMs(w.writeAckP50, 2)}, p99 ${fmtMs(w.writeAckP99, 2)}`);
+    windows.push({ name: `WATCH (${WATCHERS} watchers, ${WATCH_RATE} writes/s)`, win: { fromUs, toUs: monotonicUs() }, rate: `${fmtRate(w.writeRate)} writes` });
   } finally {
     await c.stop();
   }
@@ -444,7 +448,7 @@ async function stepProfile(): Promise<void> {
     const summary = summarizeProfile(file, w.win);
     console.log(formatProfile(summary, 15));
     const top = summary.functions.slice(0, 5).map((f) => `${f.name} ${f.selfPct.toFixed(0)}%`);
-    report.note(`profile ${w.name} (cluster under --cpu-prof, ${fmtRate(w.r.rate)}): top self time: ${top.join(', ')}`);
+    report.note(`profile ${w.name} (cluster under --cpu-prof, ${w.rate}): top self time: ${top.join(', ')}`);
   }
 }
 
@@ -473,6 +477,7 @@ async function main(): Promise<void> {
       await report.step(`GET: cluster and bare server in ${SLICES} alternating slices`, stepGet);
       if (enabled('cluster')) await report.step('cluster: LIST', stepList);
       await report.step(`CREATE: cluster (durable) and bare server POST in ${SLICES} alternating slices`, stepCreate);
+      compareRows();
     }
     if (enabled('watch')) await report.step('cluster: watch fan-out', stepWatch);
     const b = bare;
@@ -485,7 +490,6 @@ async function main(): Promise<void> {
     }
     const c = cluster;
     if (c) await report.step('cluster: stop', () => c.stop());
-    compareRows();
   }
   if (enabled('store')) await report.step('embedded store (bench/store.ts)', stepStore);
   if (enabled('profile')) await report.step('CPU profile of the cluster under GET/LIST/CREATE', stepProfile);

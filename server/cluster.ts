@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYAML } from 'yaml';
 import { createApiServer } from './apiserver/server.js';
 import { createCodecs, createFieldManager } from './apiserver/codecs.js';
 import { CrdController } from './apiserver/crd.js';
@@ -156,11 +157,24 @@ function gracePeriodSeconds(opts: ClusterOptions): number {
   return opts.nodeMonitorGracePeriodSeconds ?? (Number.isFinite(env) && env > 0 ? env : 50);
 }
 
+/**
+ * Per-node settings from `DIR/nodes.yaml`: a list, by position, of {name, labels, capacity,
+ * taints} — e.g. a worker advertising `nvidia.com/gpu: "1"` as a device plugin would.
+ */
+function nodesFile(dataDir: string): Partial<NodeConfig>[] | undefined {
+  const file = join(dataDir, 'nodes.yaml');
+  if (!existsSync(file)) return undefined;
+  const parsed = parseYAML(readFileSync(file, 'utf8'));
+  if (!Array.isArray(parsed)) throw new Error(`${file}: expected a list of nodes`);
+  return parsed as Partial<NodeConfig>[];
+}
+
 /** kubeadm's topology: node 1 is the control plane (tainted unless it is alone), the rest workers. */
 export function nodeConfigs(opts: ClusterOptions): NodeConfig[] {
   const out: NodeConfig[] = [];
+  const configured = opts.nodeConfigs ?? nodesFile(opts.dataDir);
   for (let i = 0; i < opts.nodes; i++) {
-    const o = opts.nodeConfigs?.[i] ?? {};
+    const o = configured?.[i] ?? {};
     const controlPlane = i === 0;
     out.push({
       name: o.name ?? (controlPlane ? 'skiff-control-plane' : i === 1 ? 'skiff-worker' : `skiff-worker${i}`),

@@ -33,6 +33,8 @@ export interface RequestContext {
   user: string;
   groups: string[];
   userAgent: string;
+  /** the options kind of this verb, named in option errors: CreateOptions, UpdateOptions, PatchOptions, DeleteOptions */
+  optionsKind: string;
   /** adds a `Warning: 299` response header, which kubectl prints */
   warn(message: string): void;
 }
@@ -159,16 +161,16 @@ export class ResourceHandlers {
 
   private writeContext(query: URLSearchParams, ctx: RequestContext, extra: Partial<WriteContext> = {}): WriteContext {
     const dryRun = query.getAll('dryRun');
-    for (const d of dryRun) if (d !== 'All') throw invalid('meta.k8s.io', optionsKind(extra), '', [field.notSupported('dryRun', d, ['All'])]);
+    for (const d of dryRun) if (d !== 'All') throw invalid('meta.k8s.io', ctx.optionsKind, '', [field.notSupported('dryRun', d, ['All'])]);
     const manager = query.get('fieldManager') ?? managerFromUserAgent(ctx.userAgent);
     if (manager.length > 128) throw invalid('', 'PatchOptions', '', [field.tooLong('fieldManager', 128)]);
     return { manager, dryRun: dryRun.length > 0, ...extra };
   }
 
-  private fieldValidation(query: URLSearchParams): 'Strict' | 'Warn' | 'Ignore' {
+  private fieldValidation(query: URLSearchParams, ctx: RequestContext): 'Strict' | 'Warn' | 'Ignore' {
     const v = query.get('fieldValidation') ?? 'Warn';
     if (v !== 'Strict' && v !== 'Warn' && v !== 'Ignore') {
-      throw invalid('meta.k8s.io', 'CreateOptions', '', [field.notSupported('fieldValidation', v, ['Ignore', 'Strict', 'Warn'])]);
+      throw invalid('meta.k8s.io', ctx.optionsKind, '', [field.notSupported('fieldValidation', v, ['Ignore', 'Strict', 'Warn'])]);
     }
     return v;
   }
@@ -190,7 +192,7 @@ export class ResourceHandlers {
       if (obj.metadata === undefined) obj.metadata = {};
       else throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${jsonType(obj.metadata)} into Go struct field ${def.kind}.metadata of type v1.ObjectMeta`);
     }
-    const mode = this.fieldValidation(query);
+    const mode = this.fieldValidation(query, ctx);
     const { unknown, typeError } = this.codecs.checkFields(def, obj);
     if (typeError) throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${typeError}`);
     const duplicates = rawJSON && mode !== 'Ignore' ? duplicateFields(rawJSON) : [];
@@ -216,6 +218,12 @@ export class ResourceHandlers {
       if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
+    }
+    if (def.virtual) {
+      def.strategy.defaults?.(obj);
+      const errs = def.strategy.validate?.(obj);
+      if (errs?.length) throw invalid(def.group, def.kind, obj.metadata.name ?? '', errs);
+      return sendJSON(res, 201, def.virtual.create(obj, { user: ctx.user, groups: ctx.groups }));
     }
     const created = await this.store.create(def, namespace, obj, this.writeContext(query, ctx));
     sendJSON(res, 201, created);
@@ -268,6 +276,10 @@ export class ResourceHandlers {
     const patchType = mediaType(req.headers['content-type']);
     if (!PATCH_TYPES.includes(patchType)) throw unsupportedMediaType(patchType, PATCH_TYPES);
     const body = await readBody(req);
+    if (patchType === 'application/merge-patch+json' && this.fieldValidation(query, ctx) === 'Ignore' && body.toString('utf8').trim().startsWith('[')) {
+      // Without a decode-time check the array replaces the whole object, which then cannot decode.
+      throw invalid(def.group, def.kind, info.name!, [field.invalid('patch', body.toString('utf8'), 'json: cannot unmarshal array into Go value of type map[string]interface {}')]);
+    }
     const patch = this.readPatch(body, patchType);
     const force = query.get('force');
     const isApply = patchType === 'application/apply-patch+yaml';
@@ -520,11 +532,6 @@ export class ResourceHandlers {
 function includeObject(query: URLSearchParams): IncludeObject {
   const v = query.get('includeObject');
   return v === 'None' || v === 'Object' ? v : 'Metadata';
-}
-
-/** The options kind a write's Status names: CreateOptions, PatchOptions, UpdateOptions. */
-function optionsKind(extra: Partial<WriteContext>): string {
-  return extra.operation === 'Apply' ? 'PatchOptions' : 'CreateOptions';
 }
 
 /** The body text when it is JSON, for the duplicate-field check a strict Go decoder makes. */

@@ -47,6 +47,8 @@ export interface ApiServerOptions {
   authenticateToken(token: string): Identity | undefined;
 }
 
+const OPTIONS_KIND: Record<string, string> = { POST: 'CreateOptions', PUT: 'UpdateOptions', PATCH: 'PatchOptions', DELETE: 'DeleteOptions' };
+
 /** Paths anyone may read, as the system:public-info-viewer role allows upstream. */
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
 
@@ -92,7 +94,7 @@ export function createApiServer(opts: ApiServerOptions): https.Server {
     }
     if (path === '/openapi/v2') {
       if (accept.includes('protobuf')) {
-        res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'Content-Length': OPENAPI_V2_PROTOBUF.length });
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': OPENAPI_V2_PROTOBUF.length });
         res.end(OPENAPI_V2_PROTOBUF);
       } else {
         sendJSON(res, 200, { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.33.0' }, paths: {}, definitions: {} });
@@ -146,6 +148,7 @@ export function createApiServer(opts: ApiServerOptions): https.Server {
       user: identity!.user,
       groups: identity!.groups,
       userAgent: String(req.headers['user-agent'] ?? ''),
+      optionsKind: OPTIONS_KIND[req.method ?? ''] ?? 'CreateOptions',
       warn: (message) => res.appendHeader('Warning', `299 - ${JSON.stringify(message)}`),
     };
     await handlers.handle(req, res, info, url.searchParams, ctx);

@@ -195,4 +195,9 @@ export interface KindDef {
   storage?: { group: string; plural: string; toStorage(obj: KubeObject): KubeObject; fromStorage(obj: KubeObject): KubeObject };
   columns: ColumnDef[];
   strategy: KindStrategy;
+  /**
+   * Create-only kinds that are answered, never stored (TokenReview, SubjectAccessReview, ...):
+   * returns the object with its status filled in for the requesting user.
+   */
+  virtual?: { create(obj: KubeObject, requester: { user: string; groups: string[] }): KubeObject };
 }
