@@ -13,3 +13,8 @@ await Promise.all([
 // The schema definitions are read lazily at run time, not bundled: the cluster starts faster.
 mkdirSync('dist/registry/schema', { recursive: true });
 copyFileSync('server/registry/schema/definitions.json', 'dist/registry/schema/definitions.json');
+
+// The scale benchmark runs bundled, as the cluster itself does (no per-call helpers of a dev loader).
+if (process.argv.includes('--bench')) {
+  await build({ ...common, entryPoints: { 'bench-scale': 'bench/scale.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20' });
+}

@@ -69,6 +69,10 @@ const SERVED_PACKAGES = [
   'k8s.io.api.scheduling.v1',
   // serviceaccounts/token (TokenRequest) is served as a subresource.
   'k8s.io.api.authentication.v1',
+  'k8s.io.api.authorization.v1',
+  'k8s.io.api.certificates.v1',
+  'k8s.io.api.flowcontrol.v1',
+  'k8s.io.api.node.v1',
   // Bodies of options kinds (DeleteOptions...) are meta.v1 types registered in every group/version.
   'k8s.io.apimachinery.pkg.apis.meta.v1',
 ];

@@ -43,6 +43,13 @@ const SERVED_APIS = {
   EventsV1Api: ['events.k8s.io', 'v1'],
   SchedulingV1Api: ['scheduling.k8s.io', 'v1'],
   ApiextensionsV1Api: ['apiextensions.k8s.io', 'v1'],
+  AdmissionregistrationV1Api: ['admissionregistration.k8s.io', 'v1'],
+  ApiregistrationV1Api: ['apiregistration.k8s.io', 'v1'],
+  AuthenticationV1Api: ['authentication.k8s.io', 'v1'],
+  AuthorizationV1Api: ['authorization.k8s.io', 'v1'],
+  CertificatesV1Api: ['certificates.k8s.io', 'v1'],
+  FlowcontrolApiserverV1Api: ['flowcontrol.apiserver.k8s.io', 'v1'],
+  NodeV1Api: ['node.k8s.io', 'v1'],
 };
 /** API classes whose types are needed too (discovery documents, /version). */
 const EXTRA_APIS = ['CoreApi', 'ApisApi', 'AppsApi', 'VersionApi'];
@@ -131,6 +138,7 @@ const QUANTITY_FIELDS = {
   'io.k8s.api.autoscaling.v2.MetricValueStatus': ['averageValue', 'value'],
   'io.k8s.api.autoscaling.v2.HPAScalingRules': ['tolerance'],
   'io.k8s.api.storage.v1.CSIStorageCapacity': ['capacity', 'maximumVolumeSize'],
+  'io.k8s.api.node.v1.Overhead': ['podFixed'],
 };
 
 /** Fields client-node types as `any`: which apimachinery/apiextensions type they really are. */
@@ -268,6 +276,19 @@ const PATCH_META = {
   'io.k8s.api.discovery.v1.Endpoint': { addresses: { lt: 'set' } },
   [`${APIEXT}.CustomResourceDefinitionStatus`]: { conditions: { lt: 'map', lk: ['type'] } },
   [`${APIEXT}.JSONSchemaProps`]: { 'x-kubernetes-validations': merge('rule') },
+  'io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration': { webhooks: merge('name') },
+  'io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration': { webhooks: merge('name') },
+  'io.k8s.api.admissionregistration.v1.ValidatingWebhook': { matchConditions: merge('name') },
+  'io.k8s.api.admissionregistration.v1.MutatingWebhook': { matchConditions: merge('name') },
+  'io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicySpec': { matchConditions: merge('name') },
+  'io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus': { conditions: { lt: 'map', lk: ['type'] } },
+  'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus': { conditions: conditions() },
+  'io.k8s.api.certificates.v1.CertificateSigningRequestStatus': { conditions: { lt: 'map', lk: ['type'] } },
+  'io.k8s.api.flowcontrol.v1.FlowSchemaStatus': { conditions: conditions() },
+  'io.k8s.api.flowcontrol.v1.PriorityLevelConfigurationStatus': { conditions: conditions() },
+  'io.k8s.api.flowcontrol.v1.ResourcePolicyRule': { verbs: { lt: 'set' }, apiGroups: { lt: 'set' }, resources: { lt: 'set' }, namespaces: { lt: 'set' } },
+  'io.k8s.api.flowcontrol.v1.NonResourcePolicyRule': { verbs: { lt: 'set' }, nonResourceURLs: { lt: 'set' } },
+  'io.k8s.api.node.v1.Scheduling': { nodeSelector: { mt: 'atomic' } },
 };
 
 /**
@@ -288,6 +309,8 @@ const ATOMIC_STRUCTS = [
   'io.k8s.api.autoscaling.v1.CrossVersionObjectReference', 'io.k8s.api.discovery.v1.EndpointPort',
   `${META}.LabelSelector`, `${META}.OwnerReference`,
   'io.k8s.api.rbac.v1.RoleRef', 'io.k8s.api.rbac.v1.Subject',
+  'io.k8s.api.admissionregistration.v1.MatchResources', 'io.k8s.api.admissionregistration.v1.NamedRuleWithOperations',
+  'io.k8s.api.admissionregistration.v1.ParamKind', 'io.k8s.api.admissionregistration.v1.ParamRef',
 ];
 
 // One sentence per top-level kind, in our own words. List kinds get a generated sentence.
@@ -352,6 +375,27 @@ const KIND_DESCRIPTIONS = {
   CustomResourceDefinition: 'Adds a new resource type to the API, with its names, versions and schema.',
   // authentication.k8s.io/v1
   TokenRequest: 'Asks for a bound token for a service account; posted to serviceaccounts/token.',
+  TokenReview: 'Asks the server whether a bearer token is valid and whom it belongs to; answered, never stored.',
+  SelfSubjectReview: 'Asks the server who the requesting user is; answered, never stored.',
+  // authorization.k8s.io/v1
+  SubjectAccessReview: 'Asks whether a given user may perform an action; answered, never stored.',
+  SelfSubjectAccessReview: 'Asks whether the requesting user may perform an action; answered, never stored.',
+  LocalSubjectAccessReview: 'Asks whether a given user may perform an action inside one namespace; answered, never stored.',
+  SelfSubjectRulesReview: 'Asks which actions the requesting user may perform in a namespace; answered, never stored.',
+  // admissionregistration.k8s.io/v1
+  MutatingWebhookConfiguration: 'Webhooks that may change objects as they are admitted, with the requests each one receives.',
+  ValidatingWebhookConfiguration: 'Webhooks that may reject objects as they are admitted, with the requests each one receives.',
+  ValidatingAdmissionPolicy: 'Admission checks written as CEL expressions, applied where a binding says.',
+  ValidatingAdmissionPolicyBinding: 'Applies a ValidatingAdmissionPolicy to matching resources, with parameters and enforcement actions.',
+  // apiregistration.k8s.io/v1
+  APIService: 'Registers a group/version of the API and the server (local or a Service) that answers it.',
+  // certificates.k8s.io/v1
+  CertificateSigningRequest: 'Asks a named signer to issue an X.509 certificate for a certificate request, once approved.',
+  // flowcontrol.apiserver.k8s.io/v1
+  FlowSchema: 'Sorts incoming API requests into flows and assigns them a priority level.',
+  PriorityLevelConfiguration: 'A share of the API server\'s request concurrency, and how excess requests queue or are rejected.',
+  // node.k8s.io/v1
+  RuntimeClass: 'Names a container runtime configuration (handler) that pods can select, with its overhead and scheduling.',
   // meta/v1 and friends
   Status: 'The result of an operation that returns no object, most often an error.',
   DeleteOptions: 'Options for a delete request: grace period, preconditions and propagation policy.',

@@ -55,7 +55,8 @@ export function createCodecs(registry: Registry): ClusterCodecs {
 export function createFieldManager(registry: Registry): FieldManager {
   return {
     update(def: KindDef, old: KubeObject | undefined, obj: KubeObject, ctx: WriteContext) {
-      if (ctx.operation === 'Apply') return;
+      // Apply records its own entry; a binding writes storage directly upstream, without one.
+      if (ctx.operation === 'Apply' || ctx.subresource === 'binding') return;
       const subresource = ctx.subresource === 'status' || ctx.subresource === 'scale' ? ctx.subresource : undefined;
       updateManagedFields(old, obj, ctx.manager, subresource, schemaFor(def.definition), resolve, apiVersionOf(def), new Date(), trackingOptions(registry, def));
     },

@@ -240,7 +240,7 @@ export class ResourceHandlers {
       throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${info.name})`);
     }
     const wctx = { ...this.writeContext(query, ctx), allowCreate: allowsCreateOnUpdate(def) };
-    const { object, created } = await this.store.update(def, info.namespace, info.name!, () => obj, wctx);
+    const { object, created } = await this.store.update(def, info.namespace, info.name!, () => structuredClone(obj), wctx);
     sendJSON(res, created ? 201 : 200, object);
   }
 
@@ -429,7 +429,7 @@ export class ResourceHandlers {
     if (info.verb === 'update') {
       const obj = decodeObject(await readBody(req), req.headers['content-type'], { apiVersion: apiVersionOf(def), kind: def.kind }) as KubeObject;
       this.admitBody(def, obj, query, ctx, false);
-      const { object } = await this.store.update(def, namespace, info.name!, () => obj, this.writeContext(query, ctx, { subresource: 'status' }));
+      const { object } = await this.store.update(def, namespace, info.name!, () => structuredClone(obj), this.writeContext(query, ctx, { subresource: 'status' }));
       return sendJSON(res, 200, object);
     }
     if (info.verb === 'patch') {
@@ -480,7 +480,7 @@ export class ResourceHandlers {
     let desired: (scale: KubeObject) => KubeObject;
     if (info.verb === 'update') {
       const body = decodeObject(await readBody(req), req.headers['content-type']) as KubeObject;
-      desired = () => body;
+      desired = () => structuredClone(body);
     } else {
       const patchType = mediaType(req.headers['content-type']);
       if (!PATCH_TYPES.includes(patchType) || patchType === 'application/apply-patch+yaml') throw unsupportedMediaType(patchType, PATCH_TYPES.slice(0, 3));
@@ -523,7 +523,7 @@ export class ResourceHandlers {
       info.namespace,
       info.name!,
       (cur) => bindPod(cur, info.name!, node),
-      { ...wctx, subresource: undefined },
+      { ...wctx, subresource: 'binding' },
     );
     sendJSON(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
   }

@@ -80,13 +80,13 @@ export class LocalClient implements Client {
 
   async update(gvr: GVR, namespace: string | undefined, obj: KubeObject, opts?: WriteOptions): Promise<KubeObject> {
     const def = this.def(gvr);
-    const r = await this.store.update(def, this.ns(def, namespace), obj.metadata.name!, () => obj, this.ctx(opts));
+    const r = await this.store.update(def, this.ns(def, namespace), obj.metadata.name!, () => structuredClone(obj), this.ctx(opts));
     return r.object;
   }
 
   async updateStatus(gvr: GVR, namespace: string | undefined, obj: KubeObject, opts?: WriteOptions): Promise<KubeObject> {
     const def = this.def(gvr);
-    const r = await this.store.update(def, this.ns(def, namespace), obj.metadata.name!, () => obj, { ...this.ctx(opts), subresource: 'status' });
+    const r = await this.store.update(def, this.ns(def, namespace), obj.metadata.name!, () => structuredClone(obj), { ...this.ctx(opts), subresource: 'status' });
     return r.object;
   }
 
@@ -130,7 +130,7 @@ export class LocalClient implements Client {
       namespace,
       pod,
       (cur) => bindPod(cur, pod, node),
-      this.ctx(),
+      { ...this.ctx(), subresource: 'binding' },
     );
   }
 }

@@ -27,7 +27,7 @@ export interface WriteContext {
   dryRun: boolean;
   /** operation recorded for managed fields; 'Apply' only for server-side apply */
   operation?: 'Update' | 'Apply';
-  subresource?: 'status' | 'scale' | 'finalize';
+  subresource?: 'status' | 'scale' | 'finalize' | 'binding';
   /** apply-only: force ownership transfer */
   force?: boolean;
 }
@@ -296,7 +296,8 @@ export class GenericStore {
         return { object: await this.create(def, namespace, desired, ctx), created: true };
       }
       const old = this.decode(def, kv);
-      const desired = clone(mutate(clone(old)));
+      // mutate gets its own copy; what it returns is ours to change.
+      const desired = mutate(clone(old));
       const preconditionRV = desired.metadata?.resourceVersion;
       if (preconditionRV && preconditionRV !== old.metadata.resourceVersion) {
         throw conflict(def.group, def.plural, name, OBJECT_MODIFIED);
@@ -346,6 +347,13 @@ export class GenericStore {
     }
     if (meta.generation === undefined || tracksGeneration(def, this.registry)) meta.generation = oldMeta.generation;
     if (meta.generation === undefined) delete meta.generation;
+    if (ctx.subresource === 'binding') {
+      // pods/binding sets the node and the PodScheduled condition, and nothing else.
+      const next = clone(old);
+      next.spec.nodeName = obj.spec?.nodeName;
+      next.status = obj.status;
+      return this.finishUpdate(def, old, next, true);
+    }
     if (ctx.subresource === 'status') {
       // Status writes change status only; metadata that owners and finalizers rely on stays.
       const next = clone(old);

@@ -1,7 +1,8 @@
 /**
  * Every built-in kind, in the order upstream's discovery lists groups (by group priority:
- * core, apps, events.k8s.io, autoscaling, batch, networking.k8s.io, policy, rbac, storage,
- * apiextensions, scheduling, coordination, discovery), each group's preferred version first.
+ * core, apiregistration, apps, events.k8s.io, authentication, authorization, autoscaling, batch,
+ * certificates, networking.k8s.io, policy, rbac, storage, admissionregistration, apiextensions,
+ * scheduling, coordination, node, discovery, flowcontrol), each group's preferred version first.
  */
 import type { KindDef } from '../types.js';
 import { coreKinds } from './core.js';
@@ -17,21 +18,35 @@ import { apiextensionsKinds } from './apiextensions.js';
 import { schedulingKinds } from './scheduling.js';
 import { coordinationKinds } from './coordination.js';
 import { discoveryKinds } from './discovery.js';
+import { admissionregistrationKinds } from './admissionregistration.js';
+import { apiregistrationKinds } from './apiregistration.js';
+import { authenticationKinds } from './authentication.js';
+import { authorizationKinds } from './authorization.js';
+import { certificatesKinds } from './certificates.js';
+import { flowcontrolKinds } from './flowcontrol.js';
+import { nodeKinds } from './node.js';
 
 export function builtinKinds(): KindDef[] {
   return [
     ...coreKinds,
+    ...apiregistrationKinds,
     ...appsKinds,
     ...eventsKinds,
+    ...authenticationKinds,
+    ...authorizationKinds,
     ...autoscalingKinds,
     ...batchKinds,
+    ...certificatesKinds,
     ...networkingKinds,
     ...policyKinds,
     ...rbacKinds,
     ...storageKinds,
+    ...admissionregistrationKinds,
     ...apiextensionsKinds,
     ...schedulingKinds,
     ...coordinationKinds,
+    ...nodeKinds,
     ...discoveryKinds,
+    ...flowcontrolKinds,
   ];
 }
