@@ -486,14 +486,14 @@ export class GenericStore {
     const w = this.store.watch(prefix, afterRevision, (events: WatchEvent[]) => {
       for (const ev of events) {
         if (ev.type === 'DELETE') {
-          const obj = JSON.parse(ev.kv.value) as KubeObject;
-          obj.metadata.resourceVersion = String(ev.kv.modRevision);
+          const stored = parsedValue(ev.kv);
+          const obj = { ...stored, metadata: { ...stored.metadata, resourceVersion: String(ev.kv.modRevision) } };
           const out = this.fromStorage(def, obj);
           if (selector && !selector(out, def)) continue;
           emit('DELETED', out);
           continue;
         }
-        const obj = this.fromStorage(def, JSON.parse(ev.kv.value));
+        const obj = this.fromStorage(def, parsedValue(ev.kv));
         const raw = rawOk ? ev.kv.value : undefined;
         const isNew = ev.kv.createRevision === ev.kv.modRevision || !ev.prevKv;
         if (!selector) {
@@ -501,13 +501,11 @@ export class GenericStore {
           continue;
         }
         const matches = selector(obj, def);
-        const prev = ev.prevKv ? this.fromStorage(def, JSON.parse(ev.prevKv.value)) : undefined;
+        const prev = ev.prevKv ? this.fromStorage(def, parsedValue(ev.prevKv)) : undefined;
         const matched = prev ? selector(prev, def) : false;
         if (matches && (isNew || !matched)) emit('ADDED', obj, raw);
         else if (matches) emit('MODIFIED', obj, raw);
-        else if (matched) {
-          emit('DELETED', obj, raw);
-        }
+        else if (matched) emit('DELETED', obj, raw);
       }
     });
     return { stop: () => w.cancel() };
@@ -540,6 +538,21 @@ export class GenericStore {
  * ReplicationControllers orphan their pods unless told otherwise (kept for old clients);
  * everything else deletes dependents in the background.
  */
+/**
+ * Every watcher of a key sees the same event; parsing its value once and sharing the result keeps
+ * a hundred kubelets' watches from each parsing every pod. Watch consumers never mutate objects
+ * (informer caches are read-only by contract).
+ */
+const parsedValues = new WeakMap<KeyValue, KubeObject>();
+function parsedValue(kv: KeyValue): KubeObject {
+  let obj = parsedValues.get(kv);
+  if (!obj) {
+    obj = JSON.parse(kv.value) as KubeObject;
+    parsedValues.set(kv, obj);
+  }
+  return obj;
+}
+
 function defaultPropagation(def: KindDef): string {
   if ((def.group === 'batch' && def.kind === 'Job') || (def.group === '' && def.kind === 'ReplicationController')) return 'Orphan';
   return 'Background';
