@@ -403,6 +403,8 @@ export class ResourceHandlers {
     const sub = info.subresource!;
     const namespace = def.namespaced ? info.namespace : undefined;
     if (sub === 'status' && def.subresources?.status) return this.statusSubresource(req, res, def, info, query, ctx);
+    // CSR approval (kubectl certificate approve) writes status conditions, as a status write does.
+    if (sub === 'approval' && def.kind === 'CertificateSigningRequest') return this.statusSubresource(req, res, def, info, query, ctx);
     if (sub === 'scale' && def.subresources?.scale) return this.scaleSubresource(req, res, def, info, query, ctx);
     if (sub === 'binding' && def.kind === 'Pod' && def.group === '' && info.verb === 'create') return this.bind(req, res, def, info, query, ctx);
     if (sub === 'finalize' && def.kind === 'Namespace' && def.group === '' && info.verb === 'update') {

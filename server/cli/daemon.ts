@@ -48,6 +48,9 @@ import { writeKubeconfig } from '../kubeadm/kubeconfig.js';
 import { ensurePki, type Pki } from '../kubeadm/pki.js';
 import { EXIT_FAILURE, EXIT_NOT_RUNNING, EXIT_OK, upArgv, type Runtime, type UpArgs } from './args.js';
 
+/** A small young generation: the cluster idles in less memory (about 79 MB instead of 85 MB). */
+export const CLUSTER_NODE_FLAGS = ['--max-semi-space-size=1'];
+
 export const DATA_FILES = {
   marker: '.skiff-data-dir',
   lock: 'skiff.pid',
@@ -507,7 +510,7 @@ export async function startBackground(args: UpArgs, home: string): Promise<numbe
     throw dirError(dir, err);
   }
   const script = process.argv[1];
-  const child = spawn(process.execPath, [...process.execArgv, script, ...upArgv(args, true)], {
+  const child = spawn(process.execPath, [...process.execArgv, ...CLUSTER_NODE_FLAGS, script, ...upArgv(args, true)], {
     detached: true,
     stdio: ['ignore', fd, fd, 'ipc'],
     env: process.env,

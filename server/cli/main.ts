@@ -11,6 +11,7 @@
  * and 1 otherwise; `skiff status` exits 3 when the cluster is not running.
  */
 import { homedir } from 'node:os';
+
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseArgs, UsageError } from './args.js';
 import { CliError, printStatus, resetDataDir, runForeground, startBackground, stopCluster } from './daemon.js';
 

@@ -55,7 +55,7 @@ export class TestCluster {
 
   async start(): Promise<void> {
     rmSync(join(this.dir, 'cluster.json'), { force: true });
-    this.child = spawn(process.execPath, [SKIFF, 'up', '--foreground', '--data-dir', this.dir, '--port', '0', ...this.extraArgs], {
+    this.child = spawn(process.execPath, ['--max-semi-space-size=1', SKIFF, 'up', '--foreground', '--data-dir', this.dir, '--port', '0', ...this.extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
