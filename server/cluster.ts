@@ -74,6 +74,7 @@ async function ensureObject(store: GenericStore, def: KindDef, namespace: string
 }
 
 export async function startCluster(opts: ClusterOptions): Promise<RunningCluster> {
+  if (opts.runtime === 'docker') throw new Error('the docker runtime is not available yet: use --runtime simulated (or auto)');
   mkdirSync(opts.dataDir, { recursive: true });
   const [pki, kv] = await Promise.all([ensurePki(opts.dataDir), openStore(join(opts.dataDir, 'store'))]);
   const registry = new Registry(builtinKinds());
