@@ -17,6 +17,7 @@
  * each step consumes bytes, nesting is limited to MAX_NESTING.
  */
 import descriptorsJson from './descriptors.json';
+import { jsonDepth } from '../jsondepth.js';
 
 /** [number, JSON name, FieldDescriptorProto.Type, flags (1 repeated, 2 keep zero, 4 inline), message type] */
 type FieldTuple = [number, string, number, number, string?];
@@ -591,23 +592,6 @@ export function goDuration(d: bigint): string {
   return neg ? `-${s}` : s;
 }
 
-/** Depth of a JSON text, counted without parsing (as body.ts does). */
-function jsonDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
-      if (++depth > max) max = depth;
-    } else if (c === 125 || c === 93) depth--;
-  }
-  return max;
-}
 
 function parseEmbeddedJSON(raw: Buffer, what: string): unknown {
   const text = raw.toString('utf8');
