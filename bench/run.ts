@@ -16,10 +16,10 @@
  * 2-core machine client and server share the cores, so server CPU per request is also reported,
  * and CPU used by other processes during each window is flagged (the machine may be shared).
  *
- * Flags: --profile   also run GET/LIST/CREATE/watch against a cluster started with --cpu-prof and print
+ * Flags: --profile   also profile (--cpu-prof) a cluster's startup and GET/LIST/CREATE/watch runs and print
  *                    the top functions of each window
  *        --duration=MS  measured window per load run (default 5000)
- *        --only=a,b  run only the named steps: ref,cold,cluster,watch,bare,store,profile
+ *        --only=a,b  run only the named steps: ref,cold,cluster,watch,bare,store,scale,profile
  */
 import https from 'node:https';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -412,12 +412,40 @@ function addStoreRows(out: unknown, prefix = 'store'): void {
   report.add({ figure: prefix, value: String(out) });
 }
 
+/**
+ * Scheduler throughput at 1,000 nodes / 10,000 pods and the 1,000-replica Deployment on 100
+ * nodes (bench/scale.ts), run bundled in a process of their own.
+ */
+async function stepScale(): Promise<void> {
+  const { spawnSync } = await import('node:child_process');
+  const script = join(ROOT, 'dist/bench-scale.js');
+  if (!existsSync(script)) throw new Error('dist/bench-scale.js missing: build with node esbuild.mjs --bench');
+  const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`bench-scale exited ${r.status}: ${r.stderr.trim().split('\n').pop()}`);
+  for (const line of r.stdout.trim().split('\n')) {
+    const i = line.indexOf(': ');
+    if (i < 0) continue;
+    const figure = line.slice(0, i);
+    const target = figure.startsWith('scheduler: throughput') ? '≥ 1,000 pods/s' : figure.includes('RSS at that scale') ? '< 1.5 GB' : undefined;
+    const reference = figure.startsWith('scheduler: throughput')
+      ? "upstream's reference is scheduler_perf's SchedulingBasic (perf-dash); its figures could not be read from this machine"
+      : undefined;
+    report.add({ figure, value: line.slice(i + 2), target, reference });
+  }
+}
+
 async function stepProfile(): Promise<void> {
   const dir = tmp('skiff-bench-prof-');
   const profDir = join(dir, 'prof');
+  // An untimed first start creates the PKI and store, so the profiled start is an existing-dir one.
+  const first = new BenchCluster(join(dir, 'data'));
+  await first.start();
+  await first.stop();
   const c = new BenchCluster(join(dir, 'data'), ['--cpu-prof', '--cpu-prof-dir', profDir]);
   await c.start();
-  const windows: { name: string; win: { fromUs: number; toUs: number }; rate: string }[] = [];
+  const windows: { name: string; win: { fromUs: number; toUs: number }; rate: string }[] = [
+    { name: 'STARTUP (existing dir, until /version answered)', win: { fromUs: 0, toUs: monotonicUs() }, rate: `${fmtMs(performance.now() - c.spawnedAt, 0)} incl. profiler overhead` },
+  ];
   try {
     const t = clientTls(readPki(c.dir));
     await seed(c.port, t);
@@ -492,6 +520,7 @@ async function main(): Promise<void> {
     if (c) await report.step('cluster: stop', () => c.stop());
   }
   if (enabled('store')) await report.step('embedded store (bench/store.ts)', stepStore);
+  if (enabled('scale')) await report.step('scale: scheduler and a 1,000-replica Deployment (bench/scale.ts)', stepScale);
   if (enabled('profile')) await report.step('CPU profile of the cluster under GET/LIST/CREATE', stepProfile);
 
   report.note(`client and server share this machine's ${(await import('node:os')).cpus().length} cores; all figures are wall-clock on this machine, one load generator process`);

@@ -135,7 +135,7 @@ export async function benchDeployment(nodes = 100, replicas = 1000): Promise<Rec
   return out;
 }
 
-if (process.argv[1]?.endsWith('scale.ts')) {
+if (/(?:bench-scale\.js|scale\.ts)$/.test(process.argv[1] ?? '')) {
   (async () => {
     for (const [k, v] of Object.entries(await benchScheduler())) console.log(`${k}: ${v}`);
     for (const [k, v] of Object.entries(await benchDeployment())) console.log(`${k}: ${v}`);

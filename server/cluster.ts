@@ -43,6 +43,8 @@ export interface ClusterOptions {
 export interface RunningCluster {
   port: number;
   host: string;
+  /** resolves once every kubelet has registered its node and the control loops run */
+  ready: Promise<void>;
   /** stops serving and flushes the store */
   close(): Promise<void>;
 }
@@ -132,13 +134,20 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   const scheduler = new Scheduler(client.as('default-scheduler'), schedulerInformers);
   const runtime = new SimulatedRuntime();
   const kubelets = nodeConfigs(opts).map((cfg) => new Kubelet(client.as(`kubelet`), runtime, cfg));
-  await Promise.all(kubelets.map((k) => k.start()));
-  await Promise.all([controllers.start(), schedulerInformers.start()]);
+  // The API serves from here on; nodes register and the loops start behind it (`skiff up` waits
+  // for the nodes to be Ready through the API, like any client would).
+  const components = (async () => {
+    await Promise.all(kubelets.map((k) => k.start()));
+    await Promise.all([controllers.start(), schedulerInformers.start()]);
+  })();
+  components.catch((e) => console.error('cluster: a component failed to start:', e));
 
   return {
     port,
     host: opts.host,
+    ready: components,
     async close() {
+      await components.catch(() => {});
       for (const k of kubelets) k.stop();
       scheduler.stop();
       schedulerInformers.stop();

@@ -68,6 +68,20 @@ export class TestCluster {
       await new Promise((r) => setTimeout(r, 50));
     }
     this.port = JSON.parse(readFileSync(join(this.dir, 'cluster.json'), 'utf8')).port;
+    await this.nodesReady(deadline);
+  }
+
+  /** The API answers before the kubelets have registered: wait for every node to be Ready. */
+  private async nodesReady(deadline: number): Promise<void> {
+    const i = this.extraArgs.indexOf('--nodes');
+    const want = i >= 0 ? Number(this.extraArgs[i + 1]) : 3;
+    for (;;) {
+      const r = await this.json('GET', '/api/v1/nodes');
+      const ready = (r.body?.items ?? []).filter((n: any) => (n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'));
+      if (ready.length >= want) return;
+      if (Date.now() > deadline) throw new Error(`only ${ready.length}/${want} nodes Ready`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /** SIGTERM and wait: a clean shutdown. */
