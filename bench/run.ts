@@ -423,7 +423,7 @@ async function stepScale(): Promise<void> {
   const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) throw new Error(`bench-scale exited ${r.status}: ${r.stderr.trim().split('\n').pop()}`);
   for (const line of r.stdout.trim().split('\n')) {
-    const i = line.indexOf(': ');
+    const i = line.lastIndexOf(': ');
     if (i < 0) continue;
     const figure = line.slice(0, i);
     const target = figure.startsWith('scheduler: throughput') ? '≥ 1,000 pods/s' : figure.includes('RSS at that scale') ? '< 1.5 GB' : undefined;

@@ -10,6 +10,7 @@ import { createSecureContext, type ConnectionOptions } from 'node:tls';
 import { join } from 'node:path';
 import { SKIFF } from '../../test/helpers/cluster.js';
 import { sleep } from './stats.js';
+import { CLUSTER_NODE_FLAGS } from '../../server/cli/daemon.js';
 
 export interface Pki {
   ca: Buffer;
@@ -88,7 +89,8 @@ export class BenchCluster {
   spawn(): void {
     rmSync(join(this.dir, 'cluster.json'), { force: true });
     this.spawnedAt = performance.now();
-    this.child = spawn(process.execPath, [...this.nodeArgs, SKIFF, 'up', '--foreground', '--data-dir', this.dir, '--port', '0'], {
+    // The flags `skiff up` and `npm start` give the cluster process.
+    this.child = spawn(process.execPath, [...CLUSTER_NODE_FLAGS, ...this.nodeArgs, SKIFF, 'up', '--foreground', '--data-dir', this.dir, '--port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const collect = (d: Buffer) => {
