@@ -401,7 +401,6 @@ export class ResourceHandlers {
 
   private async subresource(req: IncomingMessage, res: ServerResponse, def: KindDef, info: RequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
     const sub = info.subresource!;
-    const namespace = def.namespaced ? info.namespace : undefined;
     if (sub === 'status' && def.subresources?.status) return this.statusSubresource(req, res, def, info, query, ctx);
     // CSR approval (kubectl certificate approve) writes status conditions, as a status write does.
     if (sub === 'approval' && def.kind === 'CertificateSigningRequest') return this.statusSubresource(req, res, def, info, query, ctx);
@@ -421,7 +420,6 @@ export class ResourceHandlers {
       );
       return sendJSON(res, 200, object);
     }
-    void namespace;
     throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
   }
 

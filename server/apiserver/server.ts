@@ -77,7 +77,7 @@ export function createApiServer(opts: ApiServerOptions): https.Server {
     res.end(d.json);
   };
 
-  const nonResource = (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean => {
+  const nonResource = (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
     const accept = String(req.headers.accept ?? '');
     if (path === '/version' || path === '/version/') {
       sendJSON(res, 200, KUBE_VERSION);
@@ -108,7 +108,6 @@ export function createApiServer(opts: ApiServerOptions): https.Server {
     if (path.startsWith('/openapi/v3/')) {
       const d = opts.openapi.document(path.slice('/openapi/v3/'.length));
       if (!d) return false;
-      void query;
       serveDoc(req, res, d);
       return true;
     }
@@ -141,7 +140,7 @@ export function createApiServer(opts: ApiServerOptions): https.Server {
     if (!identity && !PUBLIC_PATHS.has(path)) throw unauthorized();
     const info = parseRequest(req.method ?? 'GET', path, url.searchParams);
     if (!info.isResource) {
-      if ((req.method === 'GET' || req.method === 'HEAD') && nonResource(req, res, path, url.searchParams)) return;
+      if ((req.method === 'GET' || req.method === 'HEAD') && nonResource(req, res, path)) return;
       throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
     }
     const ctx: RequestContext = {

@@ -17,7 +17,7 @@ import {
   OBJECT_MODIFIED,
   StatusError,
 } from '../apiserver/errors.js';
-import { apiVersionOf, keyPrefix, objectKey, Registry, storageResource } from './registry.js';
+import { apiVersionOf, keyPrefix, objectKey, Registry } from './registry.js';
 import type { AllocationContext, FieldError, KindDef, KubeObject } from './types.js';
 import type { Selector } from './selection.js';
 
@@ -515,22 +515,11 @@ export class GenericStore {
     return this.store.revision;
   }
 
-  get compactRevision(): number {
-    return this.store.compactRevision;
-  }
-
   /** Every object of a kind across namespaces, for internal controllers of the API server. */
   all(def: KindDef): KubeObject[] {
     return this.store.range(keyPrefix(def)).kvs.map((kv) => this.decode(def, kv));
   }
 
-  storagePrefix(def: KindDef): string {
-    return keyPrefix(def);
-  }
-
-  resourceOf(def: KindDef): { group: string; plural: string } {
-    return storageResource(def);
-  }
 }
 
 /**

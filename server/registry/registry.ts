@@ -47,7 +47,7 @@ export class Registry {
     return this.index.get(`kind:${group}/${version}/${kind}`);
   }
 
-  /** Every version of a group/resource, e.g. to tell "no such version" from "no such resource". */
+  /** Does this kind come from a CRD? (Custom resources decode unstructured and take no strategic merge.) */
   isCustom(def: KindDef): boolean {
     for (const defs of this.custom.values()) if (defs.includes(def)) return true;
     return false;
