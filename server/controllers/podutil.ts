@@ -1,6 +1,8 @@
 /** Pod and owner facts the workload controllers share (upstream's controller_utils / podutil). */
 import type { KubeObject, OwnerReference } from '../registry/types.js';
 
+export { selectorMatches } from '../registry/validation.js';
+
 export function isPodActive(pod: KubeObject): boolean {
   const phase = pod.status?.phase;
   return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp;
@@ -29,27 +31,6 @@ export function controllerOf(obj: KubeObject): OwnerReference | undefined {
 
 export function controllerRef(owner: KubeObject, apiVersion: string, kind: string): OwnerReference {
   return { apiVersion, kind, name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
-}
-
-/** Matches a LabelSelector (matchLabels + matchExpressions) against labels; empty matches nothing. */
-export function selectorMatches(selector: any, labels: Record<string, string> = {}): boolean {
-  if (!selector) return false;
-  const ml = selector.matchLabels ?? {};
-  const me = selector.matchExpressions ?? [];
-  if (Object.keys(ml).length === 0 && me.length === 0) return false;
-  for (const [k, v] of Object.entries(ml)) if (labels[k] !== v) return false;
-  for (const e of me) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const val = labels[e.key];
-    switch (e.operator) {
-      case 'In': if (!has || !(e.values ?? []).includes(val)) return false; break;
-      case 'NotIn': if (has && (e.values ?? []).includes(val)) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: return false;
-    }
-  }
-  return true;
 }
 
 /**

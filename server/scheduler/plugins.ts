@@ -3,6 +3,7 @@
  * the reason string upstream reports, which FailedScheduling events count per node.
  */
 import type { KubeObject } from '../registry/types.js';
+import { selectorMatches as labelSelectorMatches } from '../registry/validation.js';
 import type { NodeInfo, SchedulingState } from './state.js';
 
 export type Filter = (pod: KubeObject, node: NodeInfo, state: SchedulingState) => string | undefined;
@@ -92,17 +93,6 @@ export const nodePorts: Filter = (pod, node) => {
   }
   return undefined;
 };
-
-function labelSelectorMatches(sel: any, labels: Record<string, string> = {}): boolean {
-  if (!sel) return false;
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const ok = e.operator === 'In' ? has && e.values.includes(labels[e.key]) : e.operator === 'NotIn' ? !has || !e.values.includes(labels[e.key]) : e.operator === 'Exists' ? has : !has;
-    if (!ok) return false;
-  }
-  return true;
-}
 
 function termNamespaces(pod: KubeObject, term: any): string[] | undefined {
   if (term.namespaceSelector && Object.keys(term.namespaceSelector).length === 0) return undefined;

@@ -17,32 +17,11 @@ import { basename, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ROOT, startTestCluster, type RunResult, type TestCluster } from '../helpers/cluster.js';
 
+import { DEFAULT_GROUP_VERSIONS } from './fixtures/group-versions.js';
+
 const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'kubernetes-examples');
 
-/** Group versions a v1.33 kube-apiserver serves by default (no alpha/beta APIs are on by default). */
-const SERVED = new Set([
-  'v1',
-  'admissionregistration.k8s.io/v1',
-  'apiextensions.k8s.io/v1',
-  'apiregistration.k8s.io/v1',
-  'apps/v1',
-  'authentication.k8s.io/v1',
-  'authorization.k8s.io/v1',
-  'autoscaling/v1',
-  'autoscaling/v2',
-  'batch/v1',
-  'certificates.k8s.io/v1',
-  'coordination.k8s.io/v1',
-  'discovery.k8s.io/v1',
-  'events.k8s.io/v1',
-  'flowcontrol.apiserver.k8s.io/v1',
-  'networking.k8s.io/v1',
-  'node.k8s.io/v1',
-  'policy/v1',
-  'rbac.authorization.k8s.io/v1',
-  'scheduling.k8s.io/v1',
-  'storage.k8s.io/v1',
-]);
+const SERVED = new Set(DEFAULT_GROUP_VERSIONS);
 
 /** Built-in groups: any other version of these is a removed (or never default-enabled) API. */
 const BUILTIN_GROUPS = new Set([

@@ -8,6 +8,7 @@ import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { DEFAULT_GROUP_VERSIONS } from './fixtures/group-versions.js';
 
 /** An HTTPS request that trusts the cluster CA but presents no client certificate. */
 function anonymous(c: TestCluster, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; contentType: string }> {
@@ -140,29 +141,7 @@ describe('smoke', () => {
   it('serves every group version a default v1.33 kube-apiserver serves', async () => {
     // kube-apiserver v1.33 with default flags (no alpha/beta APIs enabled); kubectl auth can-i / whoami,
     // certificate approve, and charts with webhooks or APIServices use the ones beyond the core set above
-    const all = [
-      'admissionregistration.k8s.io/v1',
-      'apiextensions.k8s.io/v1',
-      'apiregistration.k8s.io/v1',
-      'apps/v1',
-      'authentication.k8s.io/v1',
-      'authorization.k8s.io/v1',
-      'autoscaling/v1',
-      'autoscaling/v2',
-      'batch/v1',
-      'certificates.k8s.io/v1',
-      'coordination.k8s.io/v1',
-      'discovery.k8s.io/v1',
-      'events.k8s.io/v1',
-      'flowcontrol.apiserver.k8s.io/v1',
-      'networking.k8s.io/v1',
-      'node.k8s.io/v1',
-      'policy/v1',
-      'rbac.authorization.k8s.io/v1',
-      'scheduling.k8s.io/v1',
-      'storage.k8s.io/v1',
-      'v1',
-    ];
+    const all = [...DEFAULT_GROUP_VERSIONS];
     const r = await c.kubectl(['api-versions']);
     assert.equal(r.code, 0, r.stderr);
     const versions = new Set(r.stdout.trim().split('\n'));
