@@ -303,7 +303,7 @@ export class GenericStore {
         throw conflict(def.group, def.plural, name, OBJECT_MODIFIED);
       }
       const obj = this.prepareUpdate(def, old, desired, ctx);
-      if (withoutVolatile(obj) === withoutVolatile(old)) return { object: old, created: false };
+      if (ctx.subresource !== 'binding' && withoutVolatile(obj) === withoutVolatile(old)) return { object: old, created: false };
       this.fields.update(def, old, obj, ctx);
       if (ctx.dryRun) return { object: obj, created: false };
       if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0 && !this.awaitsOthers(def, obj)) {
@@ -348,11 +348,12 @@ export class GenericStore {
     if (meta.generation === undefined || tracksGeneration(def, this.registry)) meta.generation = oldMeta.generation;
     if (meta.generation === undefined) delete meta.generation;
     if (ctx.subresource === 'binding') {
-      // pods/binding sets the node and the PodScheduled condition, and nothing else.
+      // pods/binding sets the node and the PodScheduled condition, and nothing else; upstream's
+      // BindingREST writes storage directly, without the pod's update validation.
       const next = clone(old);
       next.spec.nodeName = obj.spec?.nodeName;
       next.status = obj.status;
-      return this.finishUpdate(def, old, next, true);
+      return next;
     }
     if (ctx.subresource === 'status') {
       // Status writes change status only; metadata that owners and finalizers rely on stays.

@@ -66,19 +66,17 @@ export const nodeName: Filter = (pod, node) =>
   pod.spec?.nodeName && pod.spec.nodeName !== node.node.metadata.name ? "node(s) didn't match the requested node name" : undefined;
 
 /** NodeResourcesFit: reports every resource short on the node, as upstream counts them. */
-export const nodeResourcesFit: Filter = (pod, node, state) => {
-  const lacking = insufficient(node, state.requestsOf(pod));
-  return lacking.length ? lacking.join('\n') : undefined;
-};
+export const nodeResourcesFit: Filter = (pod, node, state) => insufficient(node, state.requestList(pod));
 
-/** Every reason a node lacks room, e.g. ["Insufficient cpu", "Too many pods"]. */
-export function insufficient(node: NodeInfo, requests: Record<string, number>): string[] {
-  const out: string[] = [];
-  if (node.podCount + 1 > node.allocatable.pods) out.push('Too many pods');
-  for (const [res, amount] of Object.entries(requests)) {
-    if (amount <= 0) continue;
+/** Every reason a node lacks room, one per line ("Too many pods", "Insufficient cpu"), or undefined when it fits. */
+export function insufficient(node: NodeInfo, requests: readonly (readonly [string, number])[]): string | undefined {
+  let out: string | undefined;
+  if (node.podCount + 1 > node.allocatable.pods) out = 'Too many pods';
+  // A hot loop (pods × nodes): no allocation unless the node does not fit.
+  for (let i = 0; i < requests.length; i++) {
+    const [res, amount] = requests[i];
     const free = (node.allocatable[res] ?? 0) - (node.requested[res] ?? 0);
-    if (amount > free) out.push(`Insufficient ${res}`);
+    if (amount > free) out = out ? `${out}\nInsufficient ${res}` : `Insufficient ${res}`;
   }
   return out;
 }

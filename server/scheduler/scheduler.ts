@@ -18,6 +18,16 @@ export const DEFAULT_SCHEDULER = 'default-scheduler';
 /** Upstream moves unschedulable pods back at the latest after this long, even without events. */
 export const schedulerTuning = { unschedulableFlushMs: 5 * 60 * 1000 };
 
+/**
+ * kube-scheduler's numFeasibleNodesToFind with the adaptive percentage: all nodes below 100, else
+ * (50 - nodes/125)% of them, at least 5% and at least 100 nodes.
+ */
+export function feasibleNodesToFind(nodes: number): number {
+  if (nodes < 100) return nodes;
+  const pct = Math.max(5, 50 - nodes / 125);
+  return Math.max(100, Math.floor((nodes * pct) / 100));
+}
+
 export class Scheduler {
   readonly state = new SchedulingState();
   private active: string[] = [];
@@ -27,6 +37,7 @@ export class Scheduler {
   private stopped = false;
   private recorder: EventRecorder;
   private flushTimer: NodeJS.Timeout;
+  private nextStart = 0;
   /** pods bound so far, for the benchmark's figures */
   bound = 0;
 
@@ -111,7 +122,13 @@ export class Scheduler {
     const reasons = new Map<string, number>();
     const count = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
     let best: { name: string; score: number } | undefined;
-    for (const info of this.state.nodes.values()) {
+    // Like upstream's percentageOfNodesToScore: stop once enough feasible nodes are found, and
+    // start each search where the last one stopped so every node gets its turn.
+    const nodes = [...this.state.nodes.values()];
+    const enough = feasibleNodesToFind(nodes.length);
+    let feasible = 0;
+    for (let k = 0; k < nodes.length && feasible < enough; k++) {
+      const info = nodes[(this.nextStart + k) % nodes.length];
       let failed: string | undefined;
       for (const f of FILTERS) {
         failed = f(pod, info, this.state);
@@ -121,6 +138,8 @@ export class Scheduler {
         for (const r of failed.split('\n')) count(r);
         continue;
       }
+      feasible++;
+      if (feasible === enough) this.nextStart = (this.nextStart + k + 1) % nodes.length;
       const s = score(pod, info, requests, this.state);
       if (!best || s > best.score) best = { name: info.node.metadata.name!, score: s };
     }

@@ -30,6 +30,14 @@ export class SchedulingState {
   /** pods with required anti-affinity, which every placement must respect (kept apart: they are rare) */
   private antiAffinity = new Map<string, { pod: KubeObject; node: string }>();
   private requestCache = new WeakMap<KubeObject, Record<string, number>>();
+  private requestListCache = new WeakMap<KubeObject, [string, number][]>();
+
+  /** The pod's non-zero requests as a list, for the fit check's hot loop. */
+  requestList(pod: KubeObject): [string, number][] {
+    let l = this.requestListCache.get(pod);
+    if (!l) this.requestListCache.set(pod, (l = Object.entries(this.requestsOf(pod)).filter(([, v]) => v > 0)));
+    return l;
+  }
 
   /** A pod's requests, computed once per pod object. */
   requestsOf(pod: KubeObject): Record<string, number> {
