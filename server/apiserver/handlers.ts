@@ -402,6 +402,7 @@ export class ResourceHandlers {
   private async subresource(req: IncomingMessage, res: ServerResponse, def: KindDef, info: RequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
     const sub = info.subresource!;
     if (sub === 'status' && def.subresources?.status) return this.statusSubresource(req, res, def, info, query, ctx);
+    if (sub === 'log' && def.kind === 'Pod' && def.group === '' && info.verb === 'get') return this.podLog(res, def, info, query);
     // CSR approval (kubectl certificate approve) writes status conditions, as a status write does.
     if (sub === 'approval' && def.kind === 'CertificateSigningRequest') return this.statusSubresource(req, res, def, info, query, ctx);
     if (sub === 'scale' && def.subresources?.scale) return this.scaleSubresource(req, res, def, info, query, ctx);
@@ -421,6 +422,30 @@ export class ResourceHandlers {
       return sendJSON(res, 200, object);
     }
     throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+  }
+
+  /**
+   * pods/log. The simulated runtime's containers write nothing, so a started container's log is
+   * empty; the errors for a missing container or one that has not started are upstream's.
+   */
+  private podLog(res: ServerResponse, def: KindDef, info: RequestInfo, query: URLSearchParams): void {
+    const pod = this.store.get(def, info.namespace, info.name!);
+    const containers: KubeObject[] = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+    let name = query.get('container');
+    if (!name) {
+      if (containers.length !== 1 && (pod.spec?.containers ?? []).length !== 1) {
+        throw badRequest(`a container name must be specified for pod ${info.name}, choose one of: [${(pod.spec?.containers ?? []).map((c: KubeObject) => c.name).join(' ')}]`);
+      }
+      name = pod.spec.containers[0].name;
+    }
+    if (!containers.some((c) => c.name === name)) throw badRequest(`container ${name} is not valid for pod ${info.name}`);
+    const statuses: KubeObject[] = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+    const st = statuses.find((c) => c.name === name);
+    if (!st || (!st.state?.running && !st.state?.terminated && !st.lastState?.terminated)) {
+      const reason = st?.state?.waiting?.reason ?? 'ContainerCreating';
+      throw badRequest(`container "${name}" in pod "${info.name}" is waiting to start: ${reason}`);
+    }
+    sendRaw(res, 200, '', 'text/plain');
   }
 
   private async statusSubresource(req: IncomingMessage, res: ServerResponse, def: KindDef, info: RequestInfo, query: URLSearchParams, ctx: RequestContext): Promise<void> {
