@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
-import { condition, deployment, isReady, kube, list, table, waitFor, Watch } from './fixtures/util.js';
+import { condition, deployment, isReady, kube, list, pod, table, waitFor, Watch } from './fixtures/util.js';
 
 const WORKERS = ['skiff-worker', 'skiff-worker2'];
 const NODES = ['skiff-control-plane', ...WORKERS];
@@ -66,6 +66,16 @@ describe('workloads', { timeout: 240_000 }, () => {
     const out = (await k(['get', 'pods', '-n', 'kube-system'])).stdout;
     assert.match(out, /kube-apiserver-skiff-control-plane\s+1\/1\s+Running/);
     assert.equal(table(out).filter((r) => r.NAME.startsWith('kube-proxy-') && r.STATUS === 'Running').length, 3, out);
+  });
+
+  it('kubectl logs answers for a started container and refuses one still waiting', async () => {
+    await kb.apply(pod('logme'), pod('waits', { nodeSelector: { 'no-such-node': 'x' } }));
+    await k(['wait', '--for=condition=Ready', 'pod/logme', '--timeout=60s']);
+    const r = await k(['logs', 'logme']);
+    assert.equal(r.stdout, '', 'simulated containers write nothing');
+    const waiting = await kb.kFail(['logs', 'waits']);
+    assert.match(waiting.stderr, /is waiting to start/);
+    await k(['delete', 'pod', 'logme', 'waits', '--wait=false']);
   });
 
   it('kubectl get componentstatuses answers', async () => {
