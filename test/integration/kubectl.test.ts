@@ -327,6 +327,13 @@ describe('kubectl and helm', { timeout: 240_000 }, () => {
       assert.equal(pages, 3);
     });
 
+    it('--chunk-size pages across namespaces (-A), where continue keys hold namespace/name', async () => {
+      const all = await k(['get', 'configmaps', '-A', '-o', 'name']);
+      const paged = await k(['get', 'configmaps', '-A', '--chunk-size=2', '-o', 'name']);
+      assert.ok(lines(all.stdout).length > 4, all.stdout);
+      assert.deepEqual(lines(paged.stdout), lines(all.stdout));
+    });
+
     it('label selectors and field selectors', async () => {
       const docs = [
         configMap('sel-a', {}, { app: 'x', env: 'a' }),
