@@ -124,7 +124,6 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   namespaces.start();
 
   const client = new LocalClient(registry, store, codecs, 'kube-apiserver');
-  await bootstrapObjects(client);
   const controllers = new ControllerManager(client, {
     resources: gcResources(registry),
     caCert: pki.caCert,
@@ -137,6 +136,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   // The API serves from here on; nodes register and the loops start behind it (`skiff up` waits
   // for the nodes to be Ready through the API, like any client would).
   const components = (async () => {
+    await bootstrapObjects(client);
     await Promise.all(kubelets.map((k) => k.start()));
     await Promise.all([controllers.start(), schedulerInformers.start()]);
   })();

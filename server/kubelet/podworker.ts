@@ -156,6 +156,11 @@ export class PodWorker {
 
   private async startContainer(pod: KubeObject, c: KubeObject, rec: ContainerRecord, t: number): Promise<void> {
     const rt = this.host.runtime;
+    // Any sync during a back-off (a status write, another pod event) must not cut it short.
+    if (rec.backoffUntil && t < rec.backoffUntil) {
+      this.host.wakeAt(pod, rec.backoffUntil);
+      return;
+    }
     if (rec.startAt === undefined) {
       // The simulated image pull: the container sits in ContainerCreating briefly, as a real one would.
       rec.startAt = t + backoffTuning.createDelayMs;
