@@ -119,11 +119,13 @@ export class ResourceHandlers {
   private list(res: ServerResponse, def: KindDef, info: RequestInfo, query: URLSearchParams, accept: string): void {
     const limit = query.get('limit') ? Number(query.get('limit')) : undefined;
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw badRequest(`limit must be a non-negative integer`);
+    const asObjects = wantsTable(accept) || wantsPartialMetadata(accept);
     const result = this.store.list(def, {
       namespace: info.namespace,
       selector: this.selector(def, query),
       limit,
       continueToken: query.get('continue') ?? undefined,
+      rawOnly: !asObjects,
     });
     const listMeta: Record<string, unknown> = { resourceVersion: result.resourceVersion };
     if (result.continueToken) listMeta.continue = result.continueToken;
@@ -133,7 +135,7 @@ export class ResourceHandlers {
       return sendJSON(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: listMeta, items: result.items.map(partialMetadata) });
     }
     const head = `{"kind":${JSON.stringify(def.kind + 'List')},"apiVersion":${JSON.stringify(apiVersionOf(def))},"metadata":${JSON.stringify(listMeta)},"items":[`;
-    const items = result.items.map((o, i) => result.raw[i] ?? JSON.stringify(o));
+    const items = result.raw.map((r, i) => r ?? JSON.stringify(result.items[i]));
     sendRaw(res, 200, head + items.join(',') + ']}');
   }
 

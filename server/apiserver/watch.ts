@@ -79,8 +79,18 @@ export function serveWatch(
     for (const t of timers) clearTimeout(t);
     res.end();
   };
+  // Events of one store commit arrive in one tick: cork so they leave as one TLS record and syscall.
+  let corked = false;
   const write = (chunk: string) => {
     if (closed) return;
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(() => {
+        corked = false;
+        res.uncork();
+      });
+    }
     res.write(chunk);
     if (res.writableLength > watchTuning.maxBufferedBytes) finish();
   };

@@ -43,9 +43,12 @@ export interface ListOptions {
   selector?: Selector;
   limit?: number;
   continueToken?: string;
+  /** the caller serves stored JSON as is: skip decoding items that need no selector */
+  rawOnly?: boolean;
 }
 
 export interface ListResult {
+  /** the decoded items; empty when `rawOnly` let the list skip decoding */
   items: KubeObject[];
   /** raw stored JSON per item when no conversion is needed, to serve without re-serialising */
   raw: (string | undefined)[];
@@ -176,10 +179,20 @@ export class GenericStore {
       readRevision = res.revision;
       revision = res.revision;
       let stopped = false;
+      const skipDecode = rawOk && opts.rawOnly && !opts.selector;
       for (let i = 0; i < res.kvs.length; i++) {
         const kv = res.kvs[i];
-        const obj = this.decode(def, kv);
         lastKey = kv.key;
+        if (skipDecode) {
+          raw.push(kv.value);
+          if (limit && raw.length >= limit) {
+            more = i < res.kvs.length - 1 || res.more;
+            stopped = true;
+            break;
+          }
+          continue;
+        }
+        const obj = this.decode(def, kv);
         if (opts.selector && !opts.selector(obj, def)) continue;
         items.push(obj);
         raw.push(rawOk ? kv.value : undefined);
