@@ -29,10 +29,6 @@ describe('helm', { timeout: 240_000 }, () => {
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'skiff-helm-'));
     c = await startTestCluster(['--nodes', '2']);
-    await waitFor('2 Ready nodes', async () => {
-      const nodes = await kb.items(['nodes']);
-      return nodes.length === 2 && nodes.every((n) => n.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True'));
-    });
   });
   after(async () => {
     await c?.stop();

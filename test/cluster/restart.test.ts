@@ -30,15 +30,8 @@ describe('restart with running workloads', { timeout: 180_000 }, () => {
       .map((p) => ({ name: p.metadata.name, uid: p.metadata.uid, node: p.spec.nodeName, ip: p.status?.podIP, restarts: p.status?.containerStatuses?.[0]?.restartCount, startedAt: p.status?.containerStatuses?.[0]?.state?.running?.startedAt }))
       .sort((a, b) => a.name.localeCompare(b.name));
 
-  const nodesReady = () =>
-    waitFor('3 Ready nodes', async () => {
-      const nodes = await kb.items(['nodes']);
-      return nodes.length === 3 && nodes.every((n) => condition(n, 'Ready')?.status === 'True');
-    });
-
   before(async () => {
     c = await startTestCluster(['--nodes', '3']);
-    await nodesReady();
   });
   after(async () => {
     await c?.stop();
@@ -66,7 +59,6 @@ describe('restart with running workloads', { timeout: 180_000 }, () => {
     assert.equal(recorded.length, 3, 'the previous test did not record the pods');
     await c.stop();
     await c.start();
-    await nodesReady();
 
     // Everything that happens to steady's pods from here on.
     const podsPath = '/api/v1/namespaces/default/pods?labelSelector=app%3Dsteady';

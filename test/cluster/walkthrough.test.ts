@@ -22,10 +22,6 @@ describe('kubectl walkthrough', { timeout: 180_000 }, () => {
 
   before(async () => {
     c = await startTestCluster(['--nodes', '3']);
-    await waitFor('3 Ready nodes', async () => {
-      const nodes = await kb.items(['nodes']);
-      return nodes.length === 3 && nodes.every((n) => n.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True'));
-    });
   });
   after(async () => {
     await c?.stop();

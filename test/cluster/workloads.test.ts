@@ -34,10 +34,6 @@ describe('workloads', { timeout: 240_000 }, () => {
 
   before(async () => {
     c = await startTestCluster(['--nodes', '3']);
-    await waitFor('3 Ready nodes', async () => {
-      const nodes = await kb.items(['nodes']);
-      return nodes.length === 3 && nodes.every((n) => condition(n, 'Ready')?.status === 'True');
-    });
   });
   after(async () => {
     await c?.stop();

@@ -575,15 +575,8 @@ export const eventKind = coreKind({
     ...metaRules(true, nameIsDNSSubdomain, validateEvent),
     row: (obj) => eventRow(obj),
     fieldLabels(ev) {
-      const io: Obj = ev.involvedObject ?? {};
       return {
-        'involvedObject.kind': io.kind ?? '',
-        'involvedObject.namespace': io.namespace ?? '',
-        'involvedObject.name': io.name ?? '',
-        'involvedObject.uid': io.uid ?? '',
-        'involvedObject.apiVersion': io.apiVersion ?? '',
-        'involvedObject.resourceVersion': io.resourceVersion ?? '',
-        'involvedObject.fieldPath': io.fieldPath ?? '',
+        ...objectReferenceLabels('involvedObject', ev.involvedObject),
         reason: ev.reason ?? '',
         reportingComponent: ev.reportingComponent ?? '',
         source: ev.source?.component || ev.reportingComponent || '',
@@ -1115,3 +1108,10 @@ export const coreKinds: KindDef[] = [
 
 export { ALL_VERBS, QuantityError, MAX_INT32 };
 export type { ColumnDef };
+
+/** Field-selector labels of an Event's object reference (involvedObject in core/v1, regarding in events.k8s.io/v1). */
+export function objectReferenceLabels(prefix: string, ref: Obj | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath']) out[`${prefix}.${f}`] = ref?.[f] ?? '';
+  return out;
+}

@@ -6,7 +6,7 @@ import { field } from '../../apiserver/errors.js';
 import type { FieldError, KindDef, KubeObject } from '../types.js';
 import { isDNS1123Subdomain, isQualifiedName, nameIsDNSSubdomain, validateObjectMeta, validateObjectMetaUpdate } from '../validation.js';
 import { immutable, jsonEqual } from './core-common.js';
-import { eventKind as coreEventKind, eventRow as coreEventRow } from './core.js';
+import { eventKind as coreEventKind, eventRow as coreEventRow, objectReferenceLabels } from './core.js';
 
 type Obj = Record<string, any>;
 
@@ -168,15 +168,8 @@ export function eventRow(obj: KubeObject, now = Date.now()): unknown[] {
 
 function eventFieldLabels(obj: KubeObject): Record<string, string> {
   const ev = asCore(obj);
-  const io: Obj = ev.involvedObject ?? {};
   return {
-    'regarding.kind': io.kind ?? '',
-    'regarding.namespace': io.namespace ?? '',
-    'regarding.name': io.name ?? '',
-    'regarding.uid': io.uid ?? '',
-    'regarding.apiVersion': io.apiVersion ?? '',
-    'regarding.resourceVersion': io.resourceVersion ?? '',
-    'regarding.fieldPath': io.fieldPath ?? '',
+    ...objectReferenceLabels('regarding', ev.involvedObject),
     reason: ev.reason ?? '',
     reportingController: ev.reportingComponent ?? '',
     type: ev.type ?? '',
